@@ -1,0 +1,115 @@
+package org.debias4j.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one parameter's gradient into the update SameDiff subtracts from it, with PyTorch
+ * semantics. Several optimizers may own the same parameter (TABE steps the encoder with two
+ * optimizers from one gradient): each keeps its own state and the updates add up. A freeze mask
+ * (1 = trainable, 0 = frozen) zeroes the update of frozen entries, so they never change.
+ */
+final class ParamUpdater implements GradientUpdater<IUpdater> {
+    private final INDArray param;
+    private final List<Optim> optims = new ArrayList<>();
+    private final List<INDArray[]> states = new ArrayList<>();
+    private final List<long[]> steps = new ArrayList<>();
+    private INDArray freeze;
+
+    ParamUpdater(INDArray param) {
+        this.param = param;
+    }
+
+    /** Adds an optimizer over this parameter with its state arrays and step counter (shared with its group). */
+    void add(Optim o, INDArray[] state, long[] stepCounter) {
+        optims.add(o);
+        states.add(state);
+        steps.add(stepCounter);
+    }
+
+    void setFreezeMask(INDArray mask) {
+        this.freeze = mask;
+    }
+
+    @Override
+    public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        if (freeze != null) {
+            gradient.muli(freeze);
+        }
+        if (optims.size() == 1) {
+            update(0, gradient, gradient);
+        } else {
+            INDArray g = gradient.dup();
+            gradient.assign(0);
+            for (int i = 0; i < optims.size(); i++) {
+                INDArray u = g.dup();
+                update(i, g, u);
+                gradient.addi(u);
+                u.close();
+            }
+            g.close();
+        }
+        if (freeze != null) {
+            gradient.muli(freeze); // Adam's momentum would otherwise still move frozen entries
+        }
+    }
+
+    /** Writes optimizer i's update for gradient g into out (out may be g). */
+    private void update(int i, INDArray g, INDArray out) {
+        Optim o = optims.get(i);
+        INDArray[] s = states.get(i);
+        if (o.weightDecay() > 0) {
+            out.addi(param.mul(o.weightDecay()));
+        } else if (out != g) {
+            out.assign(g);
+        }
+        switch (o.kind()) {
+            case SGD -> {
+                if (o.momentum() > 0) {
+                    s[0].muli(o.momentum()).addi(out);
+                    out.assign(s[0]);
+                }
+                out.muli(o.lr());
+            }
+            case ADAM -> {
+                long t = ++steps.get(i)[0];
+                s[0].muli(o.beta1()).addi(out.mul(1 - o.beta1()));
+                s[1].muli(o.beta2()).addi(out.mul(out).muli(1 - o.beta2()));
+                double bc1 = 1 - Math.pow(o.beta1(), t);
+                double bc2 = 1 - Math.pow(o.beta2(), t);
+                // torch: p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
+                INDArray denom = Transforms.sqrt(s[1], true).divi(Math.sqrt(bc2)).addi(o.eps());
+                out.assign(s[0]).divi(denom).muli(o.lr() / bc1);
+                denom.close();
+            }
+        }
+    }
+
+    @Override
+    public IUpdater getConfig() {
+        return new Sgd(1.0);
+    }
+
+    @Override
+    public void setState(Map<String, INDArray> stateMap, boolean initialize) {
+        throw new UnsupportedOperationException("state is managed by ParamGroup");
+    }
+
+    @Override
+    public Map<String, INDArray> getState() {
+        return new LinkedHashMap<>();
+    }
+
+    @Override
+    public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
+        throw new UnsupportedOperationException("state is managed by ParamGroup");
+    }
+}
