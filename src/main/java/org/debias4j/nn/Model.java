@@ -31,6 +31,7 @@ public final class Model {
     private final Backbone backbone;
     private final Map<String, SDVariable> trainLogits = new LinkedHashMap<>();
     private final Map<String, SDVariable> evalLogits = new LinkedHashMap<>();
+    private final List<Dropout> dropouts = new ArrayList<>();
     private SDVariable trainFeatures;
     private SDVariable evalFeatures;
 
@@ -71,8 +72,20 @@ public final class Model {
         }
         if (h.dropout() > 0) {
             x = Layers.dropout(g, "dropout", x, width);
+            if (g.training()) {
+                dropouts.add(new Dropout(g.act("dropout/keep"), width, h.dropout()));
+            }
         }
         return Layers.linear(g, "fc", x, width, h.outputs());
+    }
+
+    /** A dropout layer of the training branch: its keep-mask placeholder, width and drop probability. */
+    public record Dropout(String placeholder, int width, double p) {
+    }
+
+    /** Dropout keep masks the training engine must feed each step. */
+    public List<Dropout> dropouts() {
+        return List.copyOf(dropouts);
     }
 
     public ModelSpec spec() {
