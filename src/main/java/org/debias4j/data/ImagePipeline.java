@@ -23,10 +23,16 @@ public final class ImagePipeline {
     private final boolean cache;
     private final ConcurrentHashMap<Path, byte[]> decoded = new ConcurrentHashMap<>();
     private final ThreadLocal<NativeImageLoader> loader;
+    private final java.util.concurrent.ForkJoinPool decoders;
 
-    public ImagePipeline(int size, boolean cache) {
+    /** @param workers threads decoding images not yet in the cache (--num-workers) */
+    public ImagePipeline(int size, boolean cache, int workers) {
+        if (workers < 1) {
+            throw new UserException("--num-workers must be at least 1, got " + workers);
+        }
         this.size = size;
         this.cache = cache;
+        this.decoders = new java.util.concurrent.ForkJoinPool(workers);
         this.loader = ThreadLocal.withInitial(() -> new NativeImageLoader(size, size, 3, true));
     }
 
@@ -78,8 +84,18 @@ public final class ImagePipeline {
     public INDArray batch(ImageDataset ds, int[] rows, int view, SplittableRandom rng) {
         int plane = size * size;
         float[] out = new float[rows.length * 3 * plane];
+        byte[][] all = new byte[rows.length][];
+        try {
+            decoders.submit(() -> java.util.stream.IntStream.range(0, rows.length).parallel()
+                    .forEach(j -> all[j] = pixels(ds.image(rows[j])))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
         for (int j = 0; j < rows.length; j++) {
-            byte[] px = pixels(ds.image(rows[j]));
+            byte[] px = all[j];
             int v = view >= 0 ? view : rng.nextInt(8);
             int base = j * 3 * plane;
             for (int c = 0; c < 3; c++) {

@@ -1,0 +1,30 @@
+package org.debias4j.train;
+
+import org.debias4j.util.UserException;
+
+import java.util.Map;
+
+/** Methods by --debias-config name, and the reference's --arch names mapped to registry names. */
+public final class Methods {
+    private static final Map<String, String> ARCH = Map.of(
+            "resnext101", "resnext101_32x8d",
+            "resnet101", "resnet101",
+            "densenet", "densenet161",
+            "inception", "inception_v3");
+
+    private Methods() {
+    }
+
+    public static Method create(TrainConfig c) {
+        return switch (c.method()) {
+            case "baseline" -> new Baseline(c);
+            default -> throw new UserException("--debias-config " + c.method()
+                    + " is not available yet (only baseline is implemented in this version)");
+        };
+    }
+
+    /** Registry name for --arch (reference names resnext101, enet, resnet101, densenet, inception, or any registry name). */
+    public static String backboneName(TrainConfig c) {
+        return ARCH.getOrDefault(c.arch(), c.arch());
+    }
+}
