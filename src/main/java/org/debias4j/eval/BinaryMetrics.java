@@ -89,7 +89,10 @@ public record BinaryMetrics(int n, int positives, int negatives, double threshol
         t.row("specificity", specificity, note("specificity"));
         t.row("precision", precision, note("precision"));
         t.row("f1", f1, note("f1"));
-        t.row("tp / fp / tn / fn", tp + " / " + fp + " / " + tn + " / " + fn, "");
+        t.row("tp", tp, "");
+        t.row("fp", fp, "");
+        t.row("tn", tn, "");
+        t.row("fn", fn, "");
         return t;
     }
 

@@ -1,7 +1,6 @@
 package org.debias4j.eval;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -142,16 +141,26 @@ public final class MetricTable {
         return width;
     }
 
-    /** A column is numeric when every non-empty cell in it was a number. */
+    /** Whether column c holds numbers and no text (such columns are right-aligned). */
+    public boolean isNumericColumn(int c) {
+        return numericColumns()[c];
+    }
+
     private boolean[] numericColumns() {
-        boolean[] result = new boolean[columns.size()];
-        Arrays.fill(result, !rows.isEmpty());
+        boolean[] anyNumber = new boolean[columns.size()];
+        boolean[] anyText = new boolean[columns.size()];
         for (int r = 0; r < rows.size(); r++) {
-            for (int c = 0; c < result.length; c++) {
-                if (!numeric.get(r)[c] && !rows.get(r).get(c).isEmpty()) {
-                    result[c] = false;
+            for (int c = 0; c < anyNumber.length; c++) {
+                if (numeric.get(r)[c]) {
+                    anyNumber[c] = true;
+                } else if (!rows.get(r).get(c).isEmpty()) {
+                    anyText[c] = true;
                 }
             }
+        }
+        boolean[] result = new boolean[columns.size()];
+        for (int c = 0; c < result.length; c++) {
+            result[c] = anyNumber[c] && !anyText[c];
         }
         return result;
     }
