@@ -1,12 +1,14 @@
 package org.debias4j.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Group fairness metrics (methods.md, end of part B). Per group: accuracy, balanced accuracy (mean
@@ -154,7 +156,7 @@ public final class Fairness {
             int[] labels = subset(in.yTrue, members);
             double auc = Auc.rocAuc(subset(in.scores, members), labels);
             if (Double.isNaN(auc)) {
-                int positives = java.util.Arrays.stream(labels).sum();
+                int positives = Arrays.stream(labels).sum();
                 why.put("auc", Auc.undefinedReason(positives, labels.length - positives));
             }
             return auc;
@@ -205,7 +207,7 @@ public final class Fairness {
     /** {EOpp0, EOpp1, EOdd}, each the maximum over pairs of groups. */
     private static double[] pairwiseEqualOpportunity(List<GroupMetrics> rows, List<ConfusionMatrix> cms,
                                                      Input in, Map<String, String> why) {
-        int[] classes = in.k == 2 ? new int[] {in.positive} : java.util.stream.IntStream.range(0, in.k).toArray();
+        int[] classes = in.k == 2 ? new int[] {in.positive} : IntStream.range(0, in.k).toArray();
         int groups = rows.size();
         double[][] tpr = new double[groups][in.k];
         double[][] tnr = new double[groups][in.k];

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -226,7 +227,8 @@ public final class PredictionsCsv {
             }
             if (Math.abs(sum - 1) > SUM_TOLERANCE) {
                 throw new UserException(file + ", line " + line + " (data row " + index + "): probabilities p_0..p_"
-                        + (columns.length - 1) + " sum to " + sum + "; expected 1 within " + SUM_TOLERANCE);
+                        + (columns.length - 1) + " sum to " + String.format(Locale.ROOT, "%.6g", sum)
+                        + "; expected 1 within " + SUM_TOLERANCE);
             }
             return p;
         }
