@@ -1,12 +1,14 @@
 package org.debias4j.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Group fairness metrics (methods.md, end of part B). Per group: accuracy, balanced accuracy (mean
@@ -33,8 +35,14 @@ public final class Fairness {
     private Fairness() {
     }
 
-    /** Binary scores (predicted positive when score >= threshold), labels 0/1, positive class 1. */
+    /** Binary scores (predicted positive when score >= threshold), labels 0/1, rates for class 1. */
     public static FairnessMetrics binary(double[] scores, int[] labels, double threshold, Groups groups) {
+        return binary(scores, labels, threshold, groups, 1);
+    }
+
+    /** As {@link #binary(double[], int[], double, Groups)} with rates for class 0 or 1; AUC is unchanged. */
+    public static FairnessMetrics binary(double[] scores, int[] labels, double threshold, Groups groups,
+                                         int positiveClass) {
         Rates.sameLength("scores", scores.length, "labels", labels.length);
         Rates.binaryLabels(labels);
         Rates.finite(scores);
@@ -42,7 +50,7 @@ public final class Fairness {
         for (int i = 0; i < scores.length; i++) {
             pred[i] = scores[i] >= threshold ? 1 : 0;
         }
-        return compute(new Input(labels, pred, 2, 1, scores, null), groups);
+        return compute(new Input(labels, pred, 2, positiveClass, scores, null), groups);
     }
 
     /** Probabilities probs[i][c]; prediction = arg max; rates refer to positiveClass. */
@@ -138,16 +146,18 @@ public final class Fairness {
         if (Double.isNaN(fpr)) {
             why.put("fpr", "every sample of group " + name + " is class " + p);
         }
-        double auc = groupAuc(in, members, positives, n - positives, why);
+        double auc = groupAuc(in, members, why);
         return new GroupMetrics(name, n, positives, (double) cm.correct() / n, Rates.nanMean(recall), auc,
                 (double) cm.predicted(p) / n, tpr, fpr, Collections.unmodifiableMap(why));
     }
 
-    private static double groupAuc(Input in, int[] members, int positives, int negatives, Map<String, String> why) {
+    private static double groupAuc(Input in, int[] members, Map<String, String> why) {
         if (in.scores != null) {
-            double auc = Auc.rocAuc(subset(in.scores, members), subset(in.yTrue, members));
+            int[] labels = subset(in.yTrue, members);
+            double auc = Auc.rocAuc(subset(in.scores, members), labels);
             if (Double.isNaN(auc)) {
-                why.put("auc", Auc.undefinedReason(positives, negatives));
+                int positives = Arrays.stream(labels).sum();
+                why.put("auc", Auc.undefinedReason(positives, labels.length - positives));
             }
             return auc;
         }
@@ -197,7 +207,7 @@ public final class Fairness {
     /** {EOpp0, EOpp1, EOdd}, each the maximum over pairs of groups. */
     private static double[] pairwiseEqualOpportunity(List<GroupMetrics> rows, List<ConfusionMatrix> cms,
                                                      Input in, Map<String, String> why) {
-        int[] classes = in.k == 2 ? new int[] {in.positive} : java.util.stream.IntStream.range(0, in.k).toArray();
+        int[] classes = in.k == 2 ? new int[] {in.positive} : IntStream.range(0, in.k).toArray();
         int groups = rows.size();
         double[][] tpr = new double[groups][in.k];
         double[][] tnr = new double[groups][in.k];

@@ -43,6 +43,15 @@ public record FairnessMetrics(int positiveClass, List<GroupMetrics> groups, List
         return t;
     }
 
+    /** Every per-group undefined value and its reason (empty table when all are defined). */
+    public MetricTable groupNotesTable() {
+        MetricTable t = new MetricTable("Undefined per-group values (NaN)", "group", "metric", "reason");
+        for (GroupMetrics g : groups) {
+            g.undefined().forEach((metric, reason) -> t.row(g.group(), metric, reason));
+        }
+        return t;
+    }
+
     private String note(String key) {
         return undefined.getOrDefault(key, "");
     }

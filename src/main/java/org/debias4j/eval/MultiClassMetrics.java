@@ -40,9 +40,24 @@ public record MultiClassMetrics(int n, int numClasses, double accuracy, double b
     public static MultiClassMetrics compute(int[] yTrue, double[][] probs) {
         Rates.sameLength("yTrue", yTrue.length, "probs", probs.length);
         Rates.nonEmpty(yTrue.length);
-        int k = probs[0].length;
-        int[] yPred = argMax(probs);
-        return build(ConfusionMatrix.of(yTrue, yPred, k), yTrue, probs);
+        return compute(yTrue, argMax(probs), probs);
+    }
+
+    /**
+     * Predictions decided elsewhere (e.g. a binary threshold) with per-class scores used only for the
+     * one-vs-rest AUC; for a binary score s pass rows {-s, s} (only the order of scores matters).
+     */
+    public static MultiClassMetrics compute(int[] yTrue, int[] yPred, double[][] scores) {
+        Rates.sameLength("yTrue", yTrue.length, "scores", scores.length);
+        Rates.nonEmpty(yTrue.length);
+        int k = scores[0].length;
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i].length != k) {
+                throw new IllegalArgumentException("row " + i + " has " + scores[i].length + " scores, row 0 has " + k);
+            }
+            Rates.finite(scores[i]);
+        }
+        return build(ConfusionMatrix.of(yTrue, yPred, k), yTrue, scores);
     }
 
     /** Row-wise arg max; the first (lowest) class wins ties. */

@@ -85,6 +85,20 @@ class MultiClassMetricsTest {
     }
 
     @Test
+    void thresholdedBinaryPredictionsWithScoresGetAuc() {
+        double[] s = BinaryMetricsTest.SCORES;
+        double[][] twoColumns = new double[s.length][];
+        int[] pred = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            twoColumns[i] = new double[] {-s[i], s[i]};
+            pred[i] = s[i] >= 0.5 ? 1 : 0;
+        }
+        MultiClassMetrics m = MultiClassMetrics.compute(BinaryMetricsTest.LABELS, pred, twoColumns);
+        assertArrayEquals(new double[] {0.7, 0.7}, m.auc(), EPS); // -s ranks class 0 exactly as s ranks class 1
+        assertEquals(0.625, m.accuracy(), EPS);
+    }
+
+    @Test
     void argMaxTakesLowestClassOnTies() {
         assertArrayEquals(new int[] {0, 1}, MultiClassMetrics.argMax(new double[][] {{0.4, 0.4, 0.2}, {0.1, 0.45, 0.45}}));
     }
