@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "debias4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Debiased medical image classification on the JVM: Skin Deep Unlearning and BiasPruner.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, MetricsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");

@@ -44,6 +44,7 @@ public final class Engine {
     private final Path checkpointDir;
     private final RunLog log;
     private final Memory memory = Memory.forTraining();
+    private int stopAfterEpochs = Integer.MAX_VALUE;
 
     public Engine(TrainConfig config, Method method, Model model, Path checkpointDir, RunLog log) {
         this.config = config;
@@ -53,6 +54,11 @@ public final class Engine {
         this.log = log;
         Map<String, SDVariable> losses = method.losses(model);
         this.runner = new StepRunner(model, losses, method.paramGroups(model), 0.1);
+    }
+
+    /** Test hook: return after this many epochs of this call, as if the process had been killed. */
+    void stopAfterEpochs(int epochs) {
+        this.stopAfterEpochs = epochs;
     }
 
     public Model model() {
@@ -124,6 +130,9 @@ public final class Engine {
             log.line(String.format("epoch %d/%d  loss %s  val AUC %.4f  val acc %.4f  %.1fs  ETA %s  RSS %s%s",
                     epoch + 1, config.nEpochs(), formatLosses(lossMeans), vm.auc(), vm.accuracy(), seconds,
                     formatDuration(eta), Memory.mib(Memory.residentBytes()), improved ? "  (best)" : ""));
+            if (done - state.epochsDone() >= stopAfterEpochs) {
+                break;
+            }
             if (stop) {
                 log.line("early stopping: validation score has not improved for " + bad + " epochs (best epoch "
                         + bestEpoch + ")");
