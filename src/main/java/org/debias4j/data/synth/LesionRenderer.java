@@ -458,10 +458,9 @@ final class LesionRenderer {
         double netS3 = StrictMath.sin(netAngle + 2 * TAU / 3);
         // pigment network period: about 0.075 units, never below 4 pixels
         double period = Math.max(0.075, 4 * cv.unit);
-        double[] lnT = new double[3];
-        for (int c = 0; c < 3; c++) {
-            lnT[c] = StrictMath.log(st.transmittance[c]);
-        }
+        DetMath.ExpTable expR = new DetMath.ExpTable(StrictMath.log(st.transmittance[0]), 12, 320);
+        DetMath.ExpTable expG = new DetMath.ExpTable(StrictMath.log(st.transmittance[1]), 12, 320);
+        DetMath.ExpTable expB = new DetMath.ExpTable(StrictMath.log(st.transmittance[2]), 12, 320);
         // blob and dot positions are relative to the lesion (units of the mean radius)
         int s = cv.size;
         double reach = maxR * (1 + 2 * st.edgeWidth) + 2 * cv.unit;
@@ -476,7 +475,7 @@ final class LesionRenderer {
                 double dx = u - cx;
                 double dy = v - cy;
                 double dist = Math.sqrt(dx * dx + dy * dy);
-                double pos = (StrictMath.atan2(dy, dx) + Math.PI) / TAU * ANGLES;
+                double pos = (DetMath.atan2(dy, dx) + Math.PI) / TAU * ANGLES;
                 int j = Math.min(ANGLES - 1, (int) pos);
                 double f = pos - j;
                 double rt = table[j] + (table[j + 1] - table[j]) * f;
@@ -503,9 +502,9 @@ final class LesionRenderer {
                     double warpAmp = 0.6 * (0.6 + st.networkIrregularity);
                     double wu = u / period + warpAmp * netWarp.at(u * 5, v * 5);
                     double wv = v / period + warpAmp * netWarp.at(v * 5 + 11, u * 5 + 5);
-                    double h = StrictMath.cos(TAU * (wu * netCos + wv * netSin))
-                            + StrictMath.cos(TAU * (wu * netC2 + wv * netS2))
-                            + StrictMath.cos(TAU * (wu * netC3 + wv * netS3));
+                    double h = DetMath.cos(TAU * (wu * netCos + wv * netSin))
+                            + DetMath.cos(TAU * (wu * netC2 + wv * netS2))
+                            + DetMath.cos(TAU * (wu * netC3 + wv * netS3));
                     double line = 1 - Canvas.smoothstep(-1.2, 0.6, h);
                     double broken = st.networkIrregularity > 0.4
                             ? Canvas.smoothstep(-0.2, 0.3, netBreak.at(u * 4, v * 4)) : 1;
@@ -547,9 +546,9 @@ final class LesionRenderer {
                 if (dens < 0) {
                     dens = 0;
                 }
-                double lr = cv.r[i] * StrictMath.exp(dens * lnT[0]);
-                double lg = cv.g[i] * StrictMath.exp(dens * lnT[1]);
-                double lb = cv.b[i] * StrictMath.exp(dens * lnT[2]);
+                double lr = cv.r[i] * expR.at(dens);
+                double lg = cv.g[i] * expG.at(dens);
+                double lb = cv.b[i] * expB.at(dens);
                 if (st.overlay != null) {
                     double oa = st.overlayAlpha * (0.85 + 0.15 * texture.at(v, u));
                     lr += (st.overlay[0] - lr) * oa;
@@ -823,9 +822,10 @@ final class LesionRenderer {
         if (dev.noise() > 0) {
             for (int i = 0; i < s * s; i++) {
                 double lumNoise = dev.noise() * 0.6 * rng.nextGaussian();
-                cv.r[i] = (float) (cv.r[i] + lumNoise + dev.noise() * 0.5 * rng.nextGaussian());
-                cv.g[i] = (float) (cv.g[i] + lumNoise + dev.noise() * 0.5 * rng.nextGaussian());
-                cv.b[i] = (float) (cv.b[i] + lumNoise + dev.noise() * 0.5 * rng.nextGaussian());
+                double chroma = dev.noise() * 0.5 * rng.nextGaussian();
+                cv.r[i] = (float) (cv.r[i] + lumNoise + chroma);
+                cv.g[i] = (float) (cv.g[i] + lumNoise);
+                cv.b[i] = (float) (cv.b[i] + lumNoise - chroma);
             }
         }
     }

@@ -6,16 +6,11 @@ import org.debias4j.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -24,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,23 +118,9 @@ public final class SyntheticBenchmark {
                 .append(a.split()).append('\n');
     }
 
-    /** PNG bytes of an image (no ImageIO disk cache). */
+    /** PNG bytes of an RGB image (8 bits per channel; alpha, if any, is dropped). */
     public static byte[] png(BufferedImage img) {
-        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("png");
-        if (!it.hasNext()) {
-            throw new IllegalStateException("no PNG writer in this JVM");
-        }
-        ImageWriter w = it.next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            w.setOutput(out);
-            w.write(null, new IIOImage(img, null, null), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            w.dispose();
-        }
-        return bytes.toByteArray();
+        return Png.encode(img);
     }
 
     /** Per split: size, prevalence and attribute fractions per class group. */
