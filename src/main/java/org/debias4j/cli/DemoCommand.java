@@ -2,7 +2,6 @@ package org.debias4j.cli;
 
 import org.debias4j.train.TrainConfig;
 import org.debias4j.train.TrainRun;
-import org.debias4j.util.CodeVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,9 +39,9 @@ public final class DemoCommand implements Callable<Integer> {
         List<TrainRun.Result> results = new ArrayList<>();
         int testNo = 1;
         for (String preset : List.of("default", "unbiased")) {
-            TrainConfig c = new TrainConfig(testNo++, "baseline", arch, widthMult, 1.0, nEpochs, 64, imageSize, seed,
-                    0.01, 0.003, 0.9, 0, debug ? 3 : 0, true, null, preset, List.of("test_unbiased", "test_flipped"),
-                    "target", "marked", null, CodeVersion.get());
+            TrainConfig c = TrainConfig.builder().testNo(testNo++).arch(arch).widthMultiplier(widthMult)
+                    .nEpochs(nEpochs).imageSize(imageSize).seed(seed).lrBase(0.01).maxBatches(debug ? 3 : 0)
+                    .preset(preset).build();
             results.add(TrainRun.run(c, resultsDir, null, false, false, true, 2));
         }
         System.out.println();

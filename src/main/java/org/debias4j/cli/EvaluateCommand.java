@@ -37,11 +37,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new UserException("No run " + testNo + " under " + resultsDir + " (missing " + cfgFile + ")");
         }
         TrainConfig c = Json.read(cfgFile, TrainConfig.class);
-        c = new TrainConfig(c.testNo(), c.method(), c.arch(), c.widthMultiplier(), c.depthMultiplier(), c.nEpochs(),
-                c.batchSize(), c.imageSize(), c.seed(), c.lrBase(), c.lrClass(), c.momentum(), c.patience(),
-                c.maxBatches(), !noTta && c.tta(), csvDir != null ? csvDir.toString() : c.dataDir(),
-                csvDir != null ? null : c.preset(), testSplits != null ? testSplits : c.testSplits(), c.labelColumn(),
-                c.biasColumn(), c.pretrained(), c.codeVersion());
+        TrainConfig.Builder b = c.toBuilder().tta(!noTta && c.tta());
+        if (csvDir != null) {
+            b.dataDir(csvDir.toString()).preset(null);
+        }
+        if (testSplits != null) {
+            b.testSplits(testSplits);
+        }
+        c = b.build();
         TrainRun.Result r = TrainRun.run(c, resultsDir, imageDir, false, true, true, 2);
         System.out.println();
         System.out.println(TrainRun.testTable("Evaluation of test " + testNo, List.of(r)).toText());

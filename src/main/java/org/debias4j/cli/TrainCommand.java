@@ -2,7 +2,6 @@ package org.debias4j.cli;
 
 import org.debias4j.train.TrainConfig;
 import org.debias4j.train.TrainRun;
-import org.debias4j.util.CodeVersion;
 import org.debias4j.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +60,12 @@ public final class TrainCommand implements Callable<Integer> {
     String synthetic;
     @Option(names = "--test-splits", split = ",", description = "test CSV names (default: test_unbiased,test_flipped)")
     List<String> testSplits;
+    @Option(names = "--label-column", defaultValue = "target", description = "binary label column (default ${DEFAULT-VALUE})")
+    String labelColumn;
+    @Option(names = "--bias-column", description = "attribute for bias-aligned/-conflicting accuracy (default: marked; scale with --rulers, device with --instrument)")
+    String biasColumn;
+    @Option(names = "--augment", description = "random flips and transposes of training images (the reference uses none)")
+    boolean augment;
 
     // Outputs and engine
     @Option(names = "--results-dir", defaultValue = "results", description = "results root (default ${DEFAULT-VALUE})")
@@ -148,10 +153,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--dataset " + dataset + " needs --csv-dir (folder with train.csv, val.csv, test CSVs)");
         }
         try {
-            return new TrainConfig(testNo, debiasConfig, archName, widthMult, depthMult, nEpochs, batchSize, imageSize,
-                    seed, lrBase, lrClass, momentum, patience, debug ? 3 : 0, !noTta,
-                    data != null ? data.toString() : null, data == null ? synthetic : null, tests, "target", bias,
-                    null, CodeVersion.get());
+            return TrainConfig.builder().testNo(testNo).method(debiasConfig).arch(archName).widthMultiplier(widthMult)
+                    .depthMultiplier(depthMult).nEpochs(nEpochs).batchSize(batchSize).imageSize(imageSize).seed(seed)
+                    .lrBase(lrBase).lrClass(lrClass).momentum(momentum).patience(patience).maxBatches(debug ? 3 : 0)
+                    .tta(!noTta).augment(augment).dataDir(data != null ? data.toString() : null)
+                    .preset(data == null ? synthetic : null).testSplits(tests).labelColumn(labelColumn)
+                    .biasColumn(biasColumn != null ? biasColumn : bias).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

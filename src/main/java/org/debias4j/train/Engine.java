@@ -146,7 +146,7 @@ public final class Engine {
         SplittableRandom dropoutRng = new SplittableRandom(config.seed() * 7919L + epoch);
         Map<String, Double> sums = new LinkedHashMap<>();
         int count = 0;
-        try (Batches batches = Batches.training(train, pipeline, config.batchSize(), config.seed(), epoch, false,
+        try (Batches batches = Batches.training(train, pipeline, config.batchSize(), config.seed(), epoch, config.augment(),
                 config.maxBatches());
              ProgressBar bar = progress("epoch " + (epoch + 1) + "/" + config.nEpochs(), batches.size())) {
             for (Batches.Batch b : batches) {

@@ -34,8 +34,9 @@ class EngineTest {
     }
 
     static TrainConfig config(int epochs, int patience) {
-        return new TrainConfig(1, "baseline", "resnet20_cifar", 0.25, 1.0, epochs, 8, 32, 5, 0.05, 0.003, 0.9,
-                patience, 0, false, null, "tiny", List.of(), "target", "marked", null, "test");
+        return TrainConfig.builder().arch("resnet20_cifar").widthMultiplier(0.25).nEpochs(epochs).batchSize(8)
+                .imageSize(32).seed(5).lrBase(0.05).patience(patience).tta(false).preset("tiny").testSplits(List.of())
+                .codeVersion("test").build();
     }
 
     static Engine engine(TrainConfig c, Path checkpoints) {
@@ -80,8 +81,7 @@ class EngineTest {
     @Test
     void earlyStoppingStopsPatienceEpochsAfterTheBestEpoch() {
         ImagePipeline p = new ImagePipeline(32, true, 1);
-        TrainConfig c = new TrainConfig(1, "baseline", "resnet20_cifar", 0.25, 1.0, 12, 8, 32, 5, 1e-6, 0.003, 0.0,
-                2, 0, false, null, "tiny", List.of(), "target", "marked", null, "test");
+        TrainConfig c = config(12, 2).toBuilder().lrBase(1e-6).momentum(0).build();
         // With a negligible learning rate the validation score hardly moves: the run must stop
         // exactly 2 epochs after its best epoch (first strict maximum), long before epoch 12.
         List<Checkpoint.EpochStats> h = engine(c, dir.resolve("early")).fit(train, val, p, false);
