@@ -57,6 +57,10 @@ public final class BatchNormStats extends BaseListener {
         public void setUpdatable(INDArray updatable) {
             this.updatable = updatable;
         }
+
+        public INDArray updatable() {
+            return updatable;
+        }
     }
 
     private final double momentum;

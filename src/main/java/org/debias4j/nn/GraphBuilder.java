@@ -26,6 +26,8 @@ public final class GraphBuilder {
     private final Map<String, BatchNormStats.Layer> batchNorms = new LinkedHashMap<>();
     private final Map<String, UnitMask> masks = new LinkedHashMap<>();
     private final Map<String, Layout> layouts = new LinkedHashMap<>();
+    /** Activation name -> the weight whose output channels (axis) produce it, for unit ownership. */
+    private final Map<String, UnitMask.Owner> producers = new java.util.HashMap<>();
     private String scope = "";
 
     public GraphBuilder(SameDiff sd, long seed, DataType dtype) {
@@ -118,6 +120,15 @@ public final class GraphBuilder {
 
     BatchNormStats.Layer batchNorm(String full, int channels) {
         return batchNorms.computeIfAbsent(full, n -> new BatchNormStats.Layer(n, channels, dtype));
+    }
+
+    /** Records that {@code activation}'s channels are produced by slices of {@code param} along {@code axis}. */
+    public void producedBy(SDVariable activation, String param, int axis) {
+        producers.put(activation.name(), new UnitMask.Owner(param, axis));
+    }
+
+    UnitMask.Owner producer(SDVariable activation) {
+        return producers.get(activation.name());
     }
 
     public Map<String, BatchNormStats.Layer> batchNorms() {

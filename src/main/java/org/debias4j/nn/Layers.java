@@ -22,7 +22,9 @@ public final class Layers {
         SDVariable w = g.param(name + ".weight", new long[]{k, k, in, out}, GraphBuilder.Init.kaimingConvFanOut(), Layout.CONV_YXIO);
         Conv2DConfig cfg = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH(pad).pW(pad)
                 .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).build();
-        return g.sd().cnn().conv2d(x, w, cfg);
+        SDVariable y = g.sd().cnn().conv2d(x, w, cfg);
+        g.producedBy(y, w.name(), 3);
+        return y;
     }
 
     /**
@@ -50,6 +52,13 @@ public final class Layers {
         SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(BN_EPS)));
         SDVariable shift = beta.sub(mean.mul(scale));
         if (mask != null) {
+            mask.addOwner(gamma.name(), 0);
+            mask.addOwner(beta.name(), 0);
+            mask.addBatchNorm(stats.name());
+            UnitMask.Owner conv = g.producer(x);
+            if (conv != null) {
+                mask.addOwner(conv.param(), conv.axis());
+            }
             scale = scale.mul(mask.variable());
             shift = shift.mul(mask.variable());
         }

@@ -151,6 +151,14 @@ public final class Model {
         return sd.getVariable(name).getArr();
     }
 
+    public BatchNormStats.Layer batchNorm(String name) {
+        BatchNormStats.Layer l = g.batchNorms().get(name);
+        if (l == null) {
+            throw new IllegalArgumentException("no batch norm " + name);
+        }
+        return l;
+    }
+
     public Collection<BatchNormStats.Layer> batchNorms() {
         return g.batchNorms().values();
     }

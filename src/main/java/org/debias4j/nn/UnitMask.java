@@ -13,6 +13,12 @@ public final class UnitMask {
     private final String name;
     private final SDVariable variable;
     private final INDArray values;
+    private final java.util.List<Owner> owners = new java.util.ArrayList<>();
+    private final java.util.List<String> batchNorms = new java.util.ArrayList<>();
+
+    /** A parameter whose slices along {@code axis} belong to this mask's units (frozen with them). */
+    public record Owner(String param, int axis) {
+    }
 
     UnitMask(String name, SDVariable variable, INDArray values) {
         this.name = name;
@@ -56,5 +62,28 @@ public final class UnitMask {
 
     public void reset() {
         values.assign(1.0);
+    }
+
+    void addOwner(String param, int axis) {
+        Owner o = new Owner(param, axis);
+        if (!owners.contains(o)) {
+            owners.add(o);
+        }
+    }
+
+    void addBatchNorm(String layer) {
+        if (!batchNorms.contains(layer)) {
+            batchNorms.add(layer);
+        }
+    }
+
+    /** Parameters that carry these units: the producing conv's output channels, the batch norm's scale and shift. */
+    public java.util.List<Owner> owners() {
+        return java.util.List.copyOf(owners);
+    }
+
+    /** Batch-norm layers whose running statistics belong to these units. */
+    public java.util.List<String> batchNorms() {
+        return java.util.List.copyOf(batchNorms);
     }
 }

@@ -113,6 +113,34 @@ public final class StepRunner {
     }
 
     /**
+     * Freezes units (true = frozen): their weights, batch-norm scale/shift and running statistics
+     * never change again, whatever the loss; other units keep learning. Repeated calls combine.
+     */
+    public void freezeUnits(org.debias4j.nn.UnitMask mask, boolean[] frozen) {
+        if (frozen.length != mask.units()) {
+            throw new IllegalArgumentException(mask.name() + " has " + mask.units() + " units, got " + frozen.length);
+        }
+        INDArray keep = Nd4j.create(DataType.FLOAT, frozen.length);
+        for (int i = 0; i < frozen.length; i++) {
+            keep.putScalar(i, frozen[i] ? 0.0 : 1.0);
+        }
+        for (org.debias4j.nn.UnitMask.Owner o : mask.owners()) {
+            INDArray p = model.param(o.param());
+            long[] shape = new long[p.rank()];
+            java.util.Arrays.fill(shape, 1);
+            shape[o.axis()] = frozen.length;
+            INDArray m = Nd4j.ones(DataType.FLOAT, p.shape()).muli(keep.reshape(shape)).castTo(p.dataType());
+            INDArray old = freezeMasks.get(o.param());
+            setFreezeMask(o.param(), old == null ? m : old.mul(m));
+        }
+        for (String bn : mask.batchNorms()) {
+            org.debias4j.nn.BatchNormStats.Layer l = model.batchNorm(bn);
+            INDArray upd = keep.castTo(l.runningMean().dataType());
+            l.setUpdatable(l.updatable() == null ? upd : l.updatable().mul(upd));
+        }
+    }
+
+    /**
      * Runs one step: forward on the train branch, gradients for the step's groups, in-line updates.
      * {@code placeholders} holds the batch (input, labels, dropout masks); loss weights are added here.
      * Returns each named loss's value (unweighted) in this step.
