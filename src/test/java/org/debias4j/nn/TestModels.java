@@ -16,7 +16,7 @@ final class TestModels {
     static ModelSpec small(String family, int classes) {
         BackboneSpec b = switch (family) {
             case "basic" -> new BackboneSpec("resnet18", 32, 0.25, 0.5);
-            case "bottleneck" -> new BackboneSpec("resnext50_32x4d", 32, 0.5, 0.34);
+            case "bottleneck" -> new BackboneSpec("resnext50_32x4d", 32, 0.5, 0.25);
             case "mbconv" -> new BackboneSpec("efficientnet_b0", 32, 0.25, 0.3);
             case "dense" -> new BackboneSpec("densenet121", 32, 0.25, 0.2);
             case "inception" -> new BackboneSpec("inception_v3", 80, 0.125, 0.3);
