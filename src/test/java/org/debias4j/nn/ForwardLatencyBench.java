@@ -46,4 +46,40 @@ class ForwardLatencyBench {
             System.out.printf("%-18s %5d %9.2f %9.2f %9.3f %9.3f   all %s%n", name, size, build, first, t[2], t[0], Arrays.toString(t));
         }
     }
+
+    /**
+     * One SGD step (train branch, batch statistics, stochastic depth) of CPU-sized variants,
+     * {@code -Ddebias4j.bench.train=name:size:width:depth,...}, batch {@code debias4j.bench.batch} (16).
+     */
+    @Test
+    void trainingStepOfCpuSizedVariants() {
+        String list = System.getProperty("debias4j.bench.train",
+                "resnet18:64:0.5:0.5,resnext50_32x4d:64:0.5:0.34,efficientnet_b0:64:0.5:0.5,densenet121:64:0.5:0.5,inception_v3:96:0.5:0.5");
+        int batch = Integer.getInteger("debias4j.bench.batch", 16);
+        System.out.printf("%-18s %5s %6s %6s %12s %9s %9s %9s%n", "backbone", "input", "width", "depth", "params", "first s", "median s", "img/s");
+        for (String item : list.split(",")) {
+            String[] f = item.split(":");
+            BackboneSpec bs = new BackboneSpec(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+            Model m = Model.create(new ModelSpec(bs, List.of(HeadSpec.linear("main", 7)), 0));
+            org.debias4j.train.StepRunner r = TrainBranchTest.runner(m, 0.01, 0.1);
+            org.debias4j.train.Step step = new org.debias4j.train.Step("s", java.util.Map.of("ce", 1.0), List.of("all"));
+            java.util.Map<String, INDArray> ph = TrainBranchTest.batch(m, batch);
+            long t0 = System.nanoTime();
+            r.run(step, ph, 0);
+            double first = (System.nanoTime() - t0) / 1e9;
+            for (int i = 0; i < 2; i++) {
+                r.run(step, ph, 0);
+            }
+            double[] t = new double[5];
+            for (int i = 0; i < t.length; i++) {
+                System.gc();
+                long s = System.nanoTime();
+                r.run(step, ph, 0);
+                t[i] = (System.nanoTime() - s) / 1e9;
+            }
+            Arrays.sort(t);
+            System.out.printf("%-18s %5d %6.2f %6.2f %,12d %9.2f %9.3f %9.1f%n", f[0], bs.imageSize(), bs.widthMultiplier(),
+                    bs.depthMultiplier(), m.parameterCount(), first, t[2], batch / t[2]);
+        }
+    }
 }
