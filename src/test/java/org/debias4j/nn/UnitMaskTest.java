@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A masked unit contributes exactly nothing downstream, for every block type: with the unit
  * masked, randomly perturbing everything that computes the unit (its conv filters, BN
- * parameters and statistics) leaves the logits bit-identical, while the same perturbation
- * without the mask changes them; the unit's activation reads exactly 0.
+ * parameters and statistics) leaves every unit activation, the features and the logits
+ * bit-identical, while the same perturbation without the mask changes them; the unit's
+ * activation reads exactly 0.
  */
 class UnitMaskTest {
     /** A parameter or BN statistic computing unit channels, with the axis that indexes the channel. */
@@ -53,7 +54,6 @@ class UnitMaskTest {
         Random r = new Random(seed);
         for (Incoming in : incoming) {
             INDArray a = array(m, in.name());
-            NDArrayIndex[] idx = new NDArrayIndex[a.rank()];
             org.nd4j.linalg.indexing.INDArrayIndex[] ix = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
             for (int d = 0; d < a.rank(); d++) {
                 ix[d] = d == in.axis() ? NDArrayIndex.point(unit) : NDArrayIndex.all();
@@ -105,7 +105,7 @@ class UnitMaskTest {
      * Masks the most active unit of {@code mask} and checks that it reads 0 and that perturbing
      * what computes it changes no unit activation, feature or logit by even one bit.
      */
-    private static void check(Model m, String family, String mask, java.util.function.Function<Integer, List<Incoming>> incoming) {
+    private static void check(Model m, String family, String mask, List<Incoming> incoming) {
         INDArray x = TestModels.images(2, m.spec().backbone().imageSize(), 5);
         UnitMask um = m.masks().get(mask);
         assertNotNull(um, "no mask " + mask + " in " + m.masks().keySet());
@@ -129,7 +129,7 @@ class UnitMaskTest {
         double effect = maxDiff(others, othersMasked);
         assertTrue(effect > 0, "masking a unit should change what follows it");
 
-        perturb(m, incoming.apply(unit), unit, 3);
+        perturb(m, incoming, unit, 3);
         Map<String, INDArray> maskedPerturbed = run(m, x);
         assertEquals(0.0, maxDiff(masked, maskedPerturbed), 0.0, family + ": a masked unit must contribute nothing downstream");
 
@@ -143,37 +143,37 @@ class UnitMaskTest {
 
     @Test
     void basicBlockUnitsAreTheFirstConvsChannels() {
-        check(model("basic"), "basic", "layer2.0.units", u -> all(conv("layer2.0.conv1"), bn("layer2.0.bn1")));
+        check(model("basic"), "basic", "layer2.0.units", all(conv("layer2.0.conv1"), bn("layer2.0.bn1")));
     }
 
     @Test
     void bottleneckHasMasksOnItsFirstTwoConvs() {
         // Width 0.5: 64 channels in 32 groups of 2, so conv2 runs as split / 32 convs / concat.
         Model m = model("bottleneck");
-        check(m, "bottleneck", "layer2.0.conv1.units", u -> all(conv("layer2.0.conv1"), bn("layer2.0.bn1")));
-        check(m, "bottleneck", "layer2.0.conv2.units", u -> all(conv("layer2.0.conv2"), bn("layer2.0.bn2")));
+        check(m, "bottleneck", "layer2.0.conv1.units", all(conv("layer2.0.conv1"), bn("layer2.0.bn1")));
+        check(m, "bottleneck", "layer2.0.conv2.units", all(conv("layer2.0.conv2"), bn("layer2.0.bn2")));
     }
 
     @Test
     void mbconvUnitsAreTheExpandedChannels() {
         Model m = model("mbconv");
-        check(m, "mbconv", "features.2.0.units", u -> all(conv("features.2.0.block.0.0"), bn("features.2.0.block.0.1"),
+        check(m, "mbconv", "features.2.0.units", all(conv("features.2.0.block.0.0"), bn("features.2.0.block.0.1"),
                 conv("features.2.0.block.1.0"), bn("features.2.0.block.1.1")));
         // Stage 1 has no expansion: its units are the depthwise channels.
-        check(m, "mbconv", "features.1.0.units", u -> all(conv("features.1.0.block.0.0"), bn("features.1.0.block.0.1")));
+        check(m, "mbconv", "features.1.0.units", all(conv("features.1.0.block.0.0"), bn("features.1.0.block.0.1")));
     }
 
     @Test
     void denseLayerUnitsAreTheBottleneckChannels() {
         check(model("dense"), "dense", "features.denseblock2.denselayer1.units",
-                u -> all(conv("features.denseblock2.denselayer1.conv1"), bn("features.denseblock2.denselayer1.norm2")));
+                all(conv("features.denseblock2.denselayer1.conv1"), bn("features.denseblock2.denselayer1.norm2")));
     }
 
     @Test
     void inceptionUnitsAreBranchInternalChannels() {
         Model m = model("inception");
         for (String unit : List.of("Mixed_5b.branch3x3dbl_2", "Mixed_6b.branch7x7dbl_3", "Mixed_7a.branch7x7x3_2", "Mixed_7b.branch3x3_1")) {
-            check(m, "inception", unit + ".units", u -> all(conv(unit + ".conv"), bn(unit + ".bn")));
+            check(m, "inception", unit + ".units", all(conv(unit + ".conv"), bn(unit + ".bn")));
         }
     }
 }
