@@ -10,12 +10,14 @@ import java.util.function.Function;
 /** The one registry that creates backbones by name, as timm's create_model does. */
 public final class Backbones {
     private static final Map<String, Function<BackboneSpec, Backbone>> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, Integer> DEFAULT_SIZES = new LinkedHashMap<>();
 
     static {
         for (int depth : new int[]{20, 32, 44, 56, 110}) {
             register("resnet" + depth + "_cifar", s -> new CifarResNet(scaledDepth(depth, s.depthMultiplier()),
-                    s.widthMultiplier()));
+                    s.widthMultiplier()), 32);
         }
+        TorchvisionModels.registerAll();
     }
 
     private Backbones() {
@@ -29,6 +31,17 @@ public final class Backbones {
 
     public static synchronized void register(String name, Function<BackboneSpec, Backbone> factory) {
         REGISTRY.put(name, factory);
+    }
+
+    /** Registers a backbone with the input size it is usually run at (shown by the models command). */
+    public static synchronized void register(String name, Function<BackboneSpec, Backbone> factory, int defaultImageSize) {
+        REGISTRY.put(name, factory);
+        DEFAULT_SIZES.put(name, defaultImageSize);
+    }
+
+    /** The input size a registered backbone is usually run at (224 when not registered with one). */
+    public static synchronized int defaultImageSize(String name) {
+        return DEFAULT_SIZES.getOrDefault(name, 224);
     }
 
     public static synchronized Backbone create(BackboneSpec spec) {

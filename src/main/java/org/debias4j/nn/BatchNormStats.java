@@ -30,6 +30,8 @@ public final class BatchNormStats extends BaseListener {
         INDArray updatable;
         String batchMeanVar;
         long count;
+        /** This layer's momentum (e.g. 0.01 in EfficientNet-B5..B7); NaN = the listener's default. */
+        double momentum = Double.NaN;
 
         Layer(String name, int channels, DataType dtype) {
             this.name = name;
@@ -51,6 +53,11 @@ public final class BatchNormStats extends BaseListener {
 
         public int channels() {
             return (int) runningMean.length();
+        }
+
+        /** The layer's own running-average momentum, or NaN when it uses the listener's default. */
+        public double momentum() {
+            return momentum;
         }
 
         /** Freezes the statistics of channels where {@code updatable} is 0 (null = all update). */
@@ -105,7 +112,8 @@ public final class BatchNormStats extends BaseListener {
 
     private void update(Layer l, INDArray running, INDArray batchValue, double scale) {
         // delta = momentum * (scale * batch - running), masked by the updatable channels
-        INDArray delta = batchValue.reshape(running.shape()).mul(scale).subi(running).muli(momentum);
+        double mom = Double.isNaN(l.momentum) ? momentum : l.momentum;
+        INDArray delta = batchValue.reshape(running.shape()).mul(scale).subi(running).muli(mom);
         if (l.updatable != null) {
             delta.muli(l.updatable);
         }
