@@ -158,7 +158,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .lrBase(lrBase).lrClass(lrClass).momentum(momentum).patience(patience).maxBatches(debug ? 3 : 0)
                     .tta(!noTta).augment(augment).dataDir(data != null ? data.toString() : null)
                     .preset(data == null ? synthetic : null).testSplits(tests).labelColumn(labelColumn)
-                    .biasColumn(biasColumn != null ? biasColumn : bias).build();
+                    .biasColumn(biasColumn != null ? biasColumn : bias)
+                    .pretrained(pretrained != null ? pretrained.toAbsolutePath().toString() : null).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
@@ -189,9 +190,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (cv) {
             na.add("--cv");
-        }
-        if (pretrained != null) {
-            na.add("--pretrained");
         }
         if (outDim != 1) {
             na.add("--out-dim " + outDim + " (only 1, the reference's BCE head)");

@@ -144,6 +144,9 @@ public final class Engine {
 
     private Map<String, Double> trainEpoch(ImageDataset train, ImagePipeline pipeline, int epoch) {
         SplittableRandom dropoutRng = new SplittableRandom(config.seed() * 7919L + epoch);
+        // In-graph randomness (stochastic depth) draws from ND4J's generator: seed it per epoch so a
+        // resumed run repeats the uninterrupted one.
+        Nd4j.getRandom().setSeed(config.seed() * 104_729L + epoch);
         Map<String, Double> sums = new LinkedHashMap<>();
         int count = 0;
         try (Batches batches = Batches.training(train, pipeline, config.batchSize(), config.seed(), epoch, config.augment(),

@@ -12,6 +12,7 @@ import org.debias4j.eval.Roc;
 import org.debias4j.nn.BackboneSpec;
 import org.debias4j.nn.Model;
 import org.debias4j.nn.ModelSpec;
+import org.debias4j.nn.TorchvisionImport;
 import org.debias4j.util.Json;
 import org.debias4j.util.Memory;
 import org.debias4j.util.UserException;
@@ -56,6 +57,13 @@ public final class TrainRun {
                 c.widthMultiplier(), c.depthMultiplier()), method.heads(), c.seed()));
         log.line(String.format("model %s: %,d parameters, feature width %d", model.spec().backbone().name(),
                 model.parameterCount(), model.featureWidth()));
+        if (c.pretrained() != null && !testOnly) {
+            // ImageNet weights for the backbone; the 1000-class classifier does not fit the heads and is skipped.
+            TorchvisionImport.Report rep = TorchvisionImport.load(model, Path.of(c.pretrained()),
+                    TorchvisionImport.DEFAULT_HEAD, TorchvisionImport.Classifier.SKIP);
+            log.line(String.format("pretrained weights: %d tensors from %s%s", rep.tensorsLoaded(), rep.source(),
+                    rep.note() == null || rep.note().isEmpty() ? "" : " (" + rep.note() + ")"));
+        }
         ImagePipeline pipeline = new ImagePipeline(c.imageSize(), true, workers);
         Path weights = runDir.resolve("model.safetensors");
         List<Checkpoint.EpochStats> history = List.of();
