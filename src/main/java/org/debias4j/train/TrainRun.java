@@ -86,6 +86,8 @@ public final class TrainRun {
 
         Map<String, TestResult> tests = new LinkedHashMap<>();
         Map<String, Roc> rocs = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> groupAccuracy = new LinkedHashMap<>();
+        Map<String, org.debias4j.eval.FairnessMetrics> fairness = new LinkedHashMap<>();
         int views = c.tta() ? 8 : 1;
         for (Map.Entry<String, ImageDataset> e : data.tests().entrySet()) {
             ImageDataset ds = e.getValue();
@@ -95,6 +97,15 @@ public final class TrainRun {
             BinaryMetrics m = BinaryMetrics.compute(p, y, 0.5);
             TestResult r = withAlignment(e.getKey(), m, p, y, ds, c.biasColumn());
             tests.put(e.getKey(), r);
+            groupAccuracy.put(e.getKey(), Map.of("bias-aligned", r.alignedAccuracy(),
+                    "bias-conflicting", r.conflictingAccuracy()));
+            if (ds.hasAttribute("skin_tone")) {
+                // Fairness across skin tone (0 light, 1 dark), the sensitive attribute the benchmark draws.
+                String[] tone = java.util.Arrays.stream(java.util.Arrays.copyOf(ds.attribute("skin_tone"), p.length))
+                        .mapToObj(t -> t == 0 ? "light" : "dark").toArray(String[]::new);
+                fairness.put(e.getKey(), org.debias4j.eval.Fairness.binary(p, y, 0.5,
+                        Groups.of(tone, List.of("light", "dark"))));
+            }
             if (!Double.isNaN(m.auc())) {
                 rocs.put(e.getKey() + String.format(" (AUC %.3f)", m.auc()), Roc.curve(p, y));
             }
@@ -105,10 +116,12 @@ public final class TrainRun {
         if (!rocs.isEmpty()) {
             Plots.roc(rocs, "ROC, test " + c.testNo() + " (" + c.method() + ")", runDir.resolve("roc.png"));
         }
+        Plots.groupBars(groupAccuracy, "Accuracy on bias-aligned vs bias-conflicting samples (" + c.biasColumn() + ")",
+                "accuracy", runDir.resolve("groups.png"));
         Result result = new Result(c, runDir, history, tests, peak);
         Json.write(runDir.resolve("metrics.json"), Map.of("tests", tests, "history", history,
                 "peakResidentBytes", peak));
-        writeReport(result);
+        writeReport(result, fairness);
         log.line("results in " + runDir);
         return result;
     }
@@ -150,9 +163,14 @@ public final class TrainRun {
         Plots.trainingCurves(series, "Training curves", png);
     }
 
-    private static void writeReport(Result r) {
+    private static void writeReport(Result r, Map<String, org.debias4j.eval.FairnessMetrics> fairness) {
         MetricTable t = testTable("Test results (test " + r.config().testNo() + ")", List.of(r));
         Report report = new Report("debias4j train, test " + r.config().testNo()).config(r.config()).table(t);
+        fairness.forEach((split, f) -> report.text("Fairness across skin tone on " + split + ":")
+                .table(f.groupTable()).table(f.summaryTable()));
+        if (Files.exists(r.runDir().resolve("groups.png"))) {
+            report.image("Accuracy by bias group", r.runDir().resolve("groups.png"));
+        }
         if (Files.exists(r.runDir().resolve("roc.png"))) {
             report.image("ROC curves", r.runDir().resolve("roc.png"));
         }
