@@ -187,7 +187,7 @@ final class LesionRenderer {
 
     /** Nevus vs melanoma: one latent atypia drawn from overlapping class distributions drives all cues. */
     private static void melanocytic(Style st, SplittableRandom rng, boolean melanoma, double cue, double shade) {
-        double sep = 0.16 * cue;
+        double sep = 0.20 * cue;
         double atypia = clamp(normal(rng, melanoma ? 0.46 + sep : 0.46 - sep, 0.15), 0, 1);
         double asym = clamp(atypia + normal(rng, 0, 0.12), 0, 1);
         double irr = clamp(atypia + normal(rng, 0, 0.12), 0, 1);
@@ -328,7 +328,7 @@ final class LesionRenderer {
         st.density = 0.3;
         st.texture = 0.12;
         st.overlay = scale(new double[]{0.94, 0.75, 0.75}, Math.sqrt(shade));
-        st.overlayAlpha = 0.35 + 0.35 * s;
+        st.overlayAlpha = 0.5 + 0.35 * s;
         st.sheen = 0.10 * s;
         st.vesselAlpha = 0.5 + 0.45 * s;
         int trees = 1 + (int) Math.round(3 * s * rng.nextDouble());
@@ -424,18 +424,18 @@ final class LesionRenderer {
         double e = st.elongation;
         for (int j = 0; j <= ANGLES; j++) {
             double th = -Math.PI + TAU * j / ANGLES;
-            double c = StrictMath.cos(th - st.rotation);
-            double sn = StrictMath.sin(th - st.rotation);
+            double c = DetMath.cos(th - st.rotation);
+            double sn = DetMath.cos(th - st.rotation - Math.PI / 2);
             double ell = Math.sqrt(e) / Math.sqrt(c * c + e * e * sn * sn);
             double h = 1;
             for (int k = 1; k <= 3; k++) {
-                h += low[k] * StrictMath.cos(k * th + lowPhase[k]);
+                h += low[k] * DetMath.cos(k * th + lowPhase[k]);
             }
             for (int k = 4; k <= highMax; k++) {
-                h += high[k] * StrictMath.cos(k * th + highPhase[k]);
+                h += high[k] * DetMath.cos(k * th + highPhase[k]);
             }
             table[j] = st.radius * ell * Math.max(0.3, h);
-            edge[j] = st.edgeWidth * Math.max(0.15, 1 + st.edgeVariation * StrictMath.cos(2 * th + edgePhase));
+            edge[j] = st.edgeWidth * Math.max(0.15, 1 + st.edgeVariation * DetMath.cos(2 * th + edgePhase));
             if (j < ANGLES) {
                 maxR = Math.max(maxR, table[j]);
                 sumR += table[j];
@@ -468,106 +468,12 @@ final class LesionRenderer {
         int x1 = Math.min(s - 1, (int) Math.ceil(cv.pix(cx + reach)));
         int y0 = Math.max(0, (int) Math.floor(cv.pix(cy - reach)));
         int y1 = Math.min(s - 1, (int) Math.ceil(cv.pix(cy + reach)));
+        Shader sh = new Shader(cv, st, cx, cy, meanR, table, edge, texture, edgeNoise, edgeFreq, warp, netWarp,
+                netBreak, ridges, period, new double[]{netCos, netSin, netC2, netS2, netC3, netS3}, expR, expG, expB);
         for (int y = y0; y <= y1; y++) {
             double v = cv.norm(y);
             for (int x = x0; x <= x1; x++) {
-                double u = cv.norm(x);
-                double dx = u - cx;
-                double dy = v - cy;
-                double dist = Math.sqrt(dx * dx + dy * dy);
-                double pos = (DetMath.atan2(dy, dx) + Math.PI) / TAU * ANGLES;
-                int j = Math.min(ANGLES - 1, (int) pos);
-                double f = pos - j;
-                double rt = table[j] + (table[j + 1] - table[j]) * f;
-                double w = edge[j] + (edge[j + 1] - edge[j]) * f;
-                double d = dist / rt + 0.07 * st.irregularity * edgeNoise.at(u * edgeFreq, v * edgeFreq);
-                if (d > 1 + w) {
-                    continue;
-                }
-                double mask = 1 - Canvas.smoothstep(1 - w, 1 + w, d);
-                if (mask <= 0) {
-                    continue;
-                }
-                int i = y * s + x;
-                double lx = dx / meanR;
-                double ly = dy / meanR;
-                double dc = Math.min(d, 1);
-                double dens = st.density * (1 + st.centreDark * (1 - dc * dc));
-                if (st.ringProfile) {
-                    dens *= 0.25 + 0.75 * Canvas.smoothstep(0.1, 0.7, dc);
-                }
-                dens += st.texture * texture.at(u, v) + st.gradX * lx + st.gradY * ly;
-                if (st.network > 0) {
-                    // hexagonal net (three plane waves 60 degrees apart), warped; lines between holes
-                    double warpAmp = 0.6 * (0.6 + st.networkIrregularity);
-                    double wu = u / period + warpAmp * netWarp.at(u * 5, v * 5);
-                    double wv = v / period + warpAmp * netWarp.at(v * 5 + 11, u * 5 + 5);
-                    double h = DetMath.cos(TAU * (wu * netCos + wv * netSin))
-                            + DetMath.cos(TAU * (wu * netC2 + wv * netS2))
-                            + DetMath.cos(TAU * (wu * netC3 + wv * netS3));
-                    double line = 1 - Canvas.smoothstep(-1.2, 0.6, h);
-                    double broken = st.networkIrregularity > 0.4
-                            ? Canvas.smoothstep(-0.2, 0.3, netBreak.at(u * 4, v * 4)) : 1;
-                    dens += st.network * line * broken * (1 - Canvas.smoothstep(0.7, 1.0, d));
-                }
-                if (st.fissures > 0) {
-                    double rdg = 1 - Math.abs(ridges.at(u, v)) * 3;
-                    if (rdg > 0) {
-                        dens += st.fissures * rdg * rdg * rdg;
-                    }
-                }
-                double cr = 0;
-                double cg = 0;
-                double cb = 0;
-                double colourWeight = 0;
-                for (Blob bl : st.blobs) {
-                    double bx = lx - bl.x;
-                    double by = ly - bl.y;
-                    double bd = Math.sqrt(bx * bx + by * by) / bl.radius;
-                    if (bd >= 1.4) {
-                        continue;
-                    }
-                    bd *= 1 + 0.35 * warp.at(u * 5 + bl.x * 7, v * 5 + bl.y * 7);
-                    if (bd >= 1) {
-                        continue;
-                    }
-                    double fall = bl.sharp ? 1 - Canvas.smoothstep(0.75, 1.0, bd)
-                            : (bl.colour == null ? (1 - bd * bd) * (1 - bd * bd) : 1 - Canvas.smoothstep(0.3, 1.0, bd));
-                    if (bl.colour == null) {
-                        dens += bl.density * bl.weight * fall;
-                    } else {
-                        double a = bl.weight * fall;
-                        cr += bl.colour[0] * a;
-                        cg += bl.colour[1] * a;
-                        cb += bl.colour[2] * a;
-                        colourWeight += a;
-                    }
-                }
-                if (dens < 0) {
-                    dens = 0;
-                }
-                double lr = cv.r[i] * expR.at(dens);
-                double lg = cv.g[i] * expG.at(dens);
-                double lb = cv.b[i] * expB.at(dens);
-                if (st.overlay != null) {
-                    double oa = st.overlayAlpha * (0.85 + 0.15 * texture.at(v, u));
-                    lr += (st.overlay[0] - lr) * oa;
-                    lg += (st.overlay[1] - lg) * oa;
-                    lb += (st.overlay[2] - lb) * oa;
-                }
-                if (colourWeight > 0) {
-                    double a = Math.min(1, colourWeight);
-                    lr += (cr / colourWeight - lr) * a;
-                    lg += (cg / colourWeight - lg) * a;
-                    lb += (cb / colourWeight - lb) * a;
-                }
-                if (st.sheen > 0) {
-                    double sh = st.sheen * (1 - dc * dc);
-                    lr += (1 - lr) * sh;
-                    lg += (1 - lg) * sh;
-                    lb += (1 - lb) * sh;
-                }
-                cv.blend(i, lr, lg, lb, mask);
+                sh.pixel(y * s + x, cv.norm(x), v);
             }
         }
         // vessels (thin red lines) and dots, on top, relative to the lesion centre and mean radius
@@ -602,6 +508,162 @@ final class LesionRenderer {
             }
         }
         return new Lesion(cx, cy, meanR, maxR);
+    }
+
+    /** Per-pixel lesion shading, kept in its own small method so the JIT compiles it early and well. */
+    private static final class Shader {
+        private final Canvas cv;
+        private final Style st;
+        private final double cx;
+        private final double cy;
+        private final double meanR;
+        private final double[] table;
+        private final double[] edge;
+        private final Noise.Fbm texture;
+        private final Noise edgeNoise;
+        private final double edgeFreq;
+        private final Noise warp;
+        private final Noise netWarp;
+        private final Noise netBreak;
+        private final Noise.Fbm ridges;
+        private final double period;
+        private final double netCos;
+        private final double netSin;
+        private final double netC2;
+        private final double netS2;
+        private final double netC3;
+        private final double netS3;
+        private final DetMath.ExpTable expR;
+        private final DetMath.ExpTable expG;
+        private final DetMath.ExpTable expB;
+
+        Shader(Canvas cv, Style st, double cx, double cy, double meanR, double[] table, double[] edge,
+               Noise.Fbm texture, Noise edgeNoise, double edgeFreq, Noise warp, Noise netWarp, Noise netBreak,
+               Noise.Fbm ridges, double period, double[] net, DetMath.ExpTable expR, DetMath.ExpTable expG,
+               DetMath.ExpTable expB) {
+            this.cv = cv;
+            this.st = st;
+            this.cx = cx;
+            this.cy = cy;
+            this.meanR = meanR;
+            this.table = table;
+            this.edge = edge;
+            this.texture = texture;
+            this.edgeNoise = edgeNoise;
+            this.edgeFreq = edgeFreq;
+            this.warp = warp;
+            this.netWarp = netWarp;
+            this.netBreak = netBreak;
+            this.ridges = ridges;
+            this.period = period;
+            this.netCos = net[0];
+            this.netSin = net[1];
+            this.netC2 = net[2];
+            this.netS2 = net[3];
+            this.netC3 = net[4];
+            this.netS3 = net[5];
+            this.expR = expR;
+            this.expG = expG;
+            this.expB = expB;
+        }
+
+        void pixel(int i, double u, double v) {
+            double dx = u - cx;
+            double dy = v - cy;
+            double dist = Math.sqrt(dx * dx + dy * dy);
+            double pos = (DetMath.atan2(dy, dx) + Math.PI) / TAU * ANGLES;
+            int j = Math.min(ANGLES - 1, (int) pos);
+            double f = pos - j;
+            double rt = table[j] + (table[j + 1] - table[j]) * f;
+            double w = edge[j] + (edge[j + 1] - edge[j]) * f;
+            double d = dist / rt + 0.07 * st.irregularity * edgeNoise.at(u * edgeFreq, v * edgeFreq);
+            if (d > 1 + w) {
+                return;
+            }
+            double mask = 1 - Canvas.smoothstep(1 - w, 1 + w, d);
+            if (mask <= 0) {
+                return;
+            }
+            double lx = dx / meanR;
+            double ly = dy / meanR;
+            double dc = Math.min(d, 1);
+            double dens = st.density * (1 + st.centreDark * (1 - dc * dc));
+            if (st.ringProfile) {
+                dens *= 0.25 + 0.75 * Canvas.smoothstep(0.1, 0.7, dc);
+            }
+            dens += st.texture * texture.at(u, v) + st.gradX * lx + st.gradY * ly;
+            if (st.network > 0) {
+                // hexagonal net (three plane waves 60 degrees apart), warped; lines between holes
+                double warpAmp = 0.6 * (0.6 + st.networkIrregularity);
+                double wu = u / period + warpAmp * netWarp.at(u * 5, v * 5);
+                double wv = v / period + warpAmp * netWarp.at(v * 5 + 11, u * 5 + 5);
+                double h = DetMath.cos(TAU * (wu * netCos + wv * netSin))
+                        + DetMath.cos(TAU * (wu * netC2 + wv * netS2))
+                        + DetMath.cos(TAU * (wu * netC3 + wv * netS3));
+                double line = 1 - Canvas.smoothstep(-1.2, 0.6, h);
+                double broken = st.networkIrregularity > 0.4
+                        ? Canvas.smoothstep(-0.2, 0.3, netBreak.at(u * 4, v * 4)) : 1;
+                dens += st.network * line * broken * (1 - Canvas.smoothstep(0.7, 1.0, d));
+            }
+            if (st.fissures > 0) {
+                double rdg = 1 - Math.abs(ridges.at(u, v)) * 3;
+                if (rdg > 0) {
+                    dens += st.fissures * rdg * rdg * rdg;
+                }
+            }
+            double cr = 0;
+            double cg = 0;
+            double cb = 0;
+            double colourWeight = 0;
+            for (Blob bl : st.blobs) {
+                double bx = lx - bl.x;
+                double by = ly - bl.y;
+                double bd = Math.sqrt(bx * bx + by * by) / bl.radius;
+                if (bd >= 1.4) {
+                    continue;
+                }
+                bd *= 1 + 0.35 * warp.at(u * 5 + bl.x * 7, v * 5 + bl.y * 7);
+                if (bd >= 1) {
+                    continue;
+                }
+                double fall = bl.sharp ? 1 - Canvas.smoothstep(0.75, 1.0, bd)
+                        : (bl.colour == null ? (1 - bd * bd) * (1 - bd * bd) : 1 - Canvas.smoothstep(0.3, 1.0, bd));
+                if (bl.colour == null) {
+                    dens += bl.density * bl.weight * fall;
+                } else {
+                    double a = bl.weight * fall;
+                    cr += bl.colour[0] * a;
+                    cg += bl.colour[1] * a;
+                    cb += bl.colour[2] * a;
+                    colourWeight += a;
+                }
+            }
+            if (dens < 0) {
+                dens = 0;
+            }
+            double lr = cv.r[i] * expR.at(dens);
+            double lg = cv.g[i] * expG.at(dens);
+            double lb = cv.b[i] * expB.at(dens);
+            if (st.overlay != null) {
+                double oa = st.overlayAlpha * (0.85 + 0.15 * texture.at(v, u));
+                lr += (st.overlay[0] - lr) * oa;
+                lg += (st.overlay[1] - lg) * oa;
+                lb += (st.overlay[2] - lb) * oa;
+            }
+            if (colourWeight > 0) {
+                double a = Math.min(1, colourWeight);
+                lr += (cr / colourWeight - lr) * a;
+                lg += (cg / colourWeight - lg) * a;
+                lb += (cb / colourWeight - lb) * a;
+            }
+            if (st.sheen > 0) {
+                double sh = st.sheen * (1 - dc * dc);
+                lr += (1 - lr) * sh;
+                lg += (1 - lg) * sh;
+                lb += (1 - lb) * sh;
+            }
+            cv.blend(i, lr, lg, lb, mask);
+        }
     }
 
     // ------------------------------------------------------------------ hair

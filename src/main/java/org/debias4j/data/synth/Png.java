@@ -53,7 +53,7 @@ final class Png {
             prev = cur;
             cur = t;
         }
-        Deflater def = new Deflater(6);
+        Deflater def = new Deflater(4);
         ByteArrayOutputStream z = new ByteArrayOutputStream(raw.length / 2 + 64);
         try {
             def.setInput(raw);

@@ -83,6 +83,31 @@ class ArtefactTest {
         assertTrue(mel > ben * 1.3, "melanoma dark area " + mel / 40 + " vs benign " + ben / 40);
     }
 
+    @Test
+    void everyClassDrawsAVisibleLesionNearTheCentre() {
+        SyntheticSpec spec = SPEC.withNumClasses(6);
+        for (int label = 0; label < 6; label++) {
+            int visible = 0;
+            for (long seed = 1; seed <= 20; seed++) {
+                BufferedImage img = SyntheticBenchmark.render(spec, PLAIN.withLabel(label), seed);
+                int[] px = GenerationTest.pixels(img);
+                int s = img.getWidth();
+                double diff = 0;
+                for (int y = s / 2 - 2; y < s / 2 + 2; y++) {
+                    for (int x = s / 2 - 2; x < s / 2 + 2; x++) {
+                        int p = px[y * s + x];
+                        int q = px[(s / 8) * s + s / 8 + (x - s / 2)]; // skin near a corner
+                        for (int sh = 0; sh <= 16; sh += 8) {
+                            diff += Math.abs(((p >> sh) & 255) - ((q >> sh) & 255));
+                        }
+                    }
+                }
+                visible += diff / 16 > 30 ? 1 : 0;
+            }
+            assertTrue(visible >= 18, "class " + label + ": lesion visible at the centre in " + visible + "/20");
+        }
+    }
+
     private static double cornerLuminance(BufferedImage img) {
         int s = img.getWidth();
         double sum = 0;

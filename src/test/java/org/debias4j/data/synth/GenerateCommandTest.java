@@ -1,7 +1,6 @@
 package org.debias4j.data.synth;
 
 import org.debias4j.cli.GenerateCommand;
-
 import org.debias4j.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -40,10 +40,12 @@ class GenerationTest {
         for (Path p : fa) {
             assertArrayEquals(Files.readAllBytes(a.dir().resolve(p)), Files.readAllBytes(b.dir().resolve(p)), p.toString());
         }
-        GeneratedBenchmark c = SyntheticBenchmark.generate(TINY.withSeed(8), tmp.resolve("c"));
-        assertNotEquals(Files.readString(a.csv("train")), Files.readString(c.csv("train")));
+        SyntheticSpec other = TINY.withSeed(8);
+        assertNotEquals(Files.readString(a.csv("train")), SyntheticBenchmark.csv(other, "train"));
         SampleAttributes s0 = a.samples().get("train").get(0);
-        assertFalse(Arrays.equals(Files.readAllBytes(a.image(s0)), Files.readAllBytes(c.image(s0))));
+        SampleAttributes o0 = SyntheticBenchmark.samples(other, "train").get(0);
+        assertNotEquals(s0.renderSeed(), o0.renderSeed());
+        assertFalse(Arrays.equals(Files.readAllBytes(a.image(s0)), SyntheticBenchmark.png(SyntheticBenchmark.render(other, o0))));
     }
 
     @Test

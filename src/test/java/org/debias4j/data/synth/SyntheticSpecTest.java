@@ -84,4 +84,12 @@ class SyntheticSpecTest {
         assertEquals(List.of("benign", "melanoma"), b.classNames());
         assertEquals(6, m.classPrevalence().size());
     }
+
+    @Test
+    void sampleAttributesAreJacksonSerialisable() throws Exception {
+        SampleAttributes a = SyntheticBenchmark.samples(SyntheticSpec.preset("tiny"), "train").get(5);
+        String json = Json.write(a);
+        assertEquals(a, Json.MAPPER.readValue(json, SampleAttributes.class));
+        assertTrue(json.contains("\"renderSeed\""), json);
+    }
 }
