@@ -210,7 +210,8 @@ public final class Blocks {
             shift = shift.mul(mask.variable());
         }
         long[] bshape = {1, c, 1, 1};
-        return with(x, x.v().mul(sd.reshape(scale, bshape)).add(sd.reshape(shift, bshape)));
+        // bias_add for the shift: its backward is ~2x cheaper than a broadcast add's (BnBench).
+        return with(x, sd.nn().biasAdd(x.v().mul(sd.reshape(scale, bshape)), shift, true));
     }
 
     private static Fmap with(Fmap x, SDVariable v) {
