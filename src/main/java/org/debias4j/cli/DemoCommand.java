@@ -21,9 +21,9 @@ import java.util.concurrent.Callable;
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--results-dir", defaultValue = "results/demo", description = "results root (default ${DEFAULT-VALUE})")
     Path resultsDir;
-    @Option(names = "--n-epochs", defaultValue = "6", description = "epochs per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--n-epochs", defaultValue = "5", description = "epochs per run (default ${DEFAULT-VALUE})")
     int nEpochs;
-    @Option(names = "--image-size", defaultValue = "64", description = "image size (default ${DEFAULT-VALUE})")
+    @Option(names = "--image-size", defaultValue = "48", description = "image size (default ${DEFAULT-VALUE})")
     int imageSize;
     @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -33,6 +33,8 @@ public final class DemoCommand implements Callable<Integer> {
     double widthMult;
     @Option(names = "--DEBUG", description = "3 batches per epoch (a smoke test)")
     boolean debug;
+    @Option(names = "--tta", description = "8-view test-time augmentation as `train` (off here to stay within minutes)")
+    boolean tta;
 
     @Override
     public Integer call() {
@@ -41,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (String preset : List.of("default", "unbiased")) {
             TrainConfig c = TrainConfig.builder().testNo(testNo++).arch(arch).widthMultiplier(widthMult)
                     .nEpochs(nEpochs).imageSize(imageSize).seed(seed).lrBase(0.01).maxBatches(debug ? 3 : 0)
-                    .preset(preset).build();
+                    .tta(tta).preset(preset).build();
             results.add(TrainRun.run(c, resultsDir, null, false, false, true, 2));
         }
         System.out.println();
