@@ -51,6 +51,8 @@ public final class Plots {
         style(chart);
         chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
         chart.getStyler().setXAxisDecimalPattern("0.0#").setYAxisDecimalPattern("0.0#");
+        // Fixed 0..1 axes otherwise get a tick every 0.02 or so; ask for about ten.
+        chart.getStyler().setXAxisTickMarkSpacingHint(70).setYAxisTickMarkSpacingHint(50);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         curvesByName.forEach((name, roc) -> {
             double auc = roc.auc();

@@ -107,7 +107,7 @@ public final class TrainRun {
                         Groups.of(tone, List.of("light", "dark"))));
             }
             if (!Double.isNaN(m.auc())) {
-                rocs.put(e.getKey() + String.format(" (AUC %.3f)", m.auc()), Roc.curve(p, y));
+                rocs.put(e.getKey(), Roc.curve(p, y)); // Plots.roc adds the AUC to the legend
             }
             log.line(String.format("test %s: AUC %.4f  acc %.4f  sens %.4f  spec %.4f  F1 %.4f  aligned acc %.4f (n=%d)"
                             + "  conflicting acc %.4f (n=%d)", e.getKey(), m.auc(), m.accuracy(), m.sensitivity(),
