@@ -186,32 +186,7 @@ public final class Blocks {
         if (counting) {
             return x;
         }
-        SameDiff sd = g.sd();
-        SDVariable gamma = g.param(name + ".weight", new long[]{c}, GraphBuilder.Init.constant(1));
-        SDVariable beta = g.param(name + ".bias", new long[]{c}, GraphBuilder.Init.constant(0));
-        BatchNormStats.Layer stats = g.batchNorm(g.scope() + name, c);
-        stats.momentum = momentum;
-        SDVariable mean;
-        SDVariable var;
-        if (g.training()) {
-            SDVariable[] m = sd.math().moments(new String[]{g.act(name + "/mean"), g.act(name + "/var")},
-                    x.v(), new int[]{0, 2, 3}, false);
-            stats.batchMeanVar = m[0].name();
-            mean = m[0];
-            var = m[1];
-        } else {
-            mean = g.state(name + ".running_mean", stats.runningMean);
-            var = g.state(name + ".running_var", stats.runningVar);
-        }
-        SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(eps)));
-        SDVariable shift = beta.sub(mean.mul(scale));
-        if (mask != null) {
-            scale = scale.mul(mask.variable());
-            shift = shift.mul(mask.variable());
-        }
-        long[] bshape = {1, c, 1, 1};
-        // bias_add for the shift: its backward is ~2x cheaper than a broadcast add's (BnBench).
-        return with(x, sd.nn().biasAdd(x.v().mul(sd.reshape(scale, bshape)), shift, true));
+        return with(x, Layers.batchNorm(g, name, x.v(), c, mask, eps, momentum));
     }
 
     private static Fmap with(Fmap x, SDVariable v) {

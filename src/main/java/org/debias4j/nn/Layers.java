@@ -33,10 +33,17 @@ public final class Layers {
      * moments op and one scale/shift broadcast per layer: the cheapest form measured on this stack.
      */
     public static SDVariable batchNorm(GraphBuilder g, String name, SDVariable x, int channels, UnitMask mask) {
+        return batchNorm(g, name, x, channels, mask, BN_EPS, Double.NaN);
+    }
+
+    /** As above with the layer's own epsilon and running-average momentum (NaN = the engine's default). */
+    public static SDVariable batchNorm(GraphBuilder g, String name, SDVariable x, int channels, UnitMask mask,
+                                       double eps, double momentum) {
         SameDiff sd = g.sd();
         SDVariable gamma = g.param(name + ".weight", new long[]{channels}, GraphBuilder.Init.constant(1));
         SDVariable beta = g.param(name + ".bias", new long[]{channels}, GraphBuilder.Init.constant(0));
         BatchNormStats.Layer stats = g.batchNorm(g.scope() + name, channels);
+        stats.momentum = momentum;
         SDVariable mean;
         SDVariable var;
         if (g.training()) {
@@ -49,7 +56,7 @@ public final class Layers {
             mean = g.state(name + ".running_mean", stats.runningMean);
             var = g.state(name + ".running_var", stats.runningVar);
         }
-        SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(BN_EPS)));
+        SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(eps)));
         SDVariable shift = beta.sub(mean.mul(scale));
         if (mask != null) {
             mask.addOwner(gamma.name(), 0);
