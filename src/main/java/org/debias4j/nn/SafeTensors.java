@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
@@ -172,9 +171,5 @@ public final class SafeTensors {
                 out.write(b.array());
             }
         });
-    }
-
-    static boolean exists(Path p) {
-        return Files.isRegularFile(p);
     }
 }

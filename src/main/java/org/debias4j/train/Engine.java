@@ -14,8 +14,6 @@ import org.debias4j.util.UserException;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ import java.util.SplittableRandom;
  * epoch, and --resume from the last one. Methods differ only in their {@link Method} strategy.
  */
 public final class Engine {
-    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     public static final String LAST = "checkpoint-last.safetensors";
     public static final String BEST = "checkpoint-best.safetensors";
 
