@@ -23,6 +23,19 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // A preset's arguments come first; options given again on the command line override them.
+        cl.setOverwrittenOptionsAllowed(true);
+        try {
+            // 'generate --preset' names a synthetic benchmark preset: commands with an option of that
+            // name keep it.
+            CommandLine sub = args.length == 0 ? null : cl.getSubcommands().get(args[0]);
+            if (sub != null && sub.getCommandSpec().findOption(Presets.OPTION) == null) {
+                args = Presets.expand(args);
+            }
+        } catch (UserException e) {
+            cl.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             Throwable t = ex;
             while (t != null && !(t instanceof UserException)) {
