@@ -1,0 +1,371 @@
+package org.debias4j.api;
+
+import org.datavec.image.loader.Java2DNativeImageLoader;
+import org.debias4j.nn.SafeTensors;
+import org.debias4j.util.Quiet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A trained debias4j model loaded from a bundle, ready to classify images: the public entry point
+ * for embedding debias4j in a JVM service.
+ *
+ * <pre>{@code
+ * try (Model model = Model.load(Path.of("models/demo-resnet20.d4j"))) {
+ *     Prediction p = model.predict(ImageIO.read(new File("lesion.jpg")));
+ *     System.out.println(p.className() + " " + p.confidence());       // melanoma 0.83
+ *     double pMelanoma = p.probability("melanoma");
+ *     System.out.println(model.info().classes());                     // [benign, melanoma]
+ * }
+ * }</pre>
+ *
+ * <p>Images are preprocessed exactly as in training (centre-crop to a square, resize, RGB, ImageNet
+ * mean/std) and, when the bundle says so, averaged over the 8 test-time views. {@link #load} verifies
+ * the bundle's checksums and refuses a corrupt, truncated, modified or newer-format bundle with a
+ * {@link BundleException}; an undecodable image is an {@link InvalidImageException}.
+ *
+ * <p>Thread-safe: any number of threads may call {@code predict} at once. A SameDiff graph is not
+ * safe for concurrent use, so the model keeps {@link Options#instances()} copies of its graph and each
+ * call borrows one (callers beyond that wait). {@link #close()} waits for running calls and frees the
+ * native memory; calls after it throw {@link IllegalStateException}.
+ */
+public final class Model implements AutoCloseable {
+    /**
+     * @param instances graph copies, i.e. predictions computed in parallel (each holds a copy of the weights)
+     * @param ttaViews  0 = as the bundle says; 1 = no test-time augmentation; 8 = all 8 views
+     */
+    public record Options(int instances, int ttaViews) {
+        public Options {
+            if (instances < 1) {
+                throw new IllegalArgumentException("instances must be at least 1, got " + instances);
+            }
+            if (ttaViews != 0 && ttaViews != 1 && ttaViews != 8) {
+                throw new IllegalArgumentException("ttaViews must be 0 (the bundle's), 1 or 8, got " + ttaViews);
+            }
+        }
+
+        /** One graph copy per core (at most 4), the bundle's test-time augmentation. */
+        public static Options defaults() {
+            return new Options(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), 0);
+        }
+    }
+
+    /** Images per forward pass in a batch (times the views); bounds the memory of one call. */
+    private static final int CHUNK = 32;
+
+    private final ModelInfo info;
+    private final Manifest manifest;
+    private final int views;
+    private final int size;
+    private final String headOutput;
+    private final boolean sigmoid;
+    private final List<String> classes;
+    private final List<org.debias4j.nn.Model> graphs = new ArrayList<>();
+    private final BlockingQueue<org.debias4j.nn.Model> idle;
+    private final ThreadLocal<Java2DNativeImageLoader> loader;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private Model(Bundle.Contents b, Options options) {
+        this.manifest = b.manifest();
+        Manifest.Graph g = manifest.graph();
+        this.size = manifest.preprocessing().imageSize();
+        if (size != g.spec().backbone().imageSize()) {
+            throw new BundleException(b.file() + ": preprocessing image size " + size + " differs from the graph's "
+                    + g.spec().backbone().imageSize());
+        }
+        this.views = options.ttaViews() == 0 ? manifest.preprocessing().ttaViews() : options.ttaViews();
+        this.headOutput = g.mainHead();
+        this.sigmoid = g.output().equals("sigmoid");
+        this.classes = List.copyOf(manifest.classes());
+        int outputs = g.spec().head(headOutput).outputs();
+        if (sigmoid ? outputs != 1 || classes.size() != 2 : outputs != classes.size()) {
+            throw new BundleException(b.file() + ": " + classes.size() + " class names do not fit head " + headOutput
+                    + " (" + outputs + " " + g.output() + " output(s))");
+        }
+        Map<String, INDArray> state = readState(b.file(), b.entries().get(g.weights()));
+        try {
+            for (int i = 0; i < options.instances(); i++) {
+                org.debias4j.nn.Model m = Quiet.stdout(() -> org.debias4j.nn.Model.create(g.spec()));
+                m.loadStateDict(state, b.file().toString());
+                graphs.add(m);
+            }
+        } catch (RuntimeException e) {
+            graphs.forEach(Graphs::release);
+            throw e instanceof BundleException ? e : new BundleException(b.file() + ": " + e.getMessage(), e);
+        } finally {
+            state.values().forEach(INDArray::close);
+        }
+        this.idle = new ArrayBlockingQueue<>(graphs.size(), false, graphs);
+        this.loader = ThreadLocal.withInitial(() -> new Java2DNativeImageLoader(size, size, 3, true));
+        this.info = new ModelInfo(b.file().toString(), b.sha256(), manifest.formatVersion(), manifest.kind(),
+                manifest.name(), manifest.debias4jVersion(), manifest.created(), g.spec().backbone().name(), size,
+                classes, views, manifest.sensitiveAttributes().stream().map(Manifest.SensitiveAttribute::name).toList(),
+                graphs.size(), b.manifestJson().toPrettyString());
+    }
+
+    /** Loads a bundle with {@link Options#defaults()}. */
+    public static Model load(Path bundle) {
+        return load(bundle, Options.defaults());
+    }
+
+    public static Model load(Path bundle, Options options) {
+        return new Model(Bundle.read(bundle), options);
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** Classifies a decoded picture (any type; converted to RGB). */
+    public Prediction predict(BufferedImage image) {
+        return predictPixels(List.of(decode(image))).get(0);
+    }
+
+    /** Classifies an image file (PNG, JPEG, BMP, TIFF and what else OpenCV decodes). */
+    public Prediction predict(Path image) {
+        return predictPixels(List.of(decode(image))).get(0);
+    }
+
+    /** Classifies an encoded image (the bytes of a PNG, JPEG, ... file). */
+    public Prediction predict(byte[] encodedImage) {
+        return predictPixels(List.of(decode(encodedImage))).get(0);
+    }
+
+    /** Classifies several pictures in batched forward passes; results in input order. */
+    public List<Prediction> predictBatch(List<BufferedImage> images) {
+        return predictPixels(images.stream().map(this::decode).toList());
+    }
+
+    /** Classifies several image files in batched forward passes; results in input order. */
+    public List<Prediction> predictFiles(List<Path> images) {
+        return predictPixels(images.stream().map(this::decode).toList());
+    }
+
+    /** Waits for running predictions, then frees every graph copy's native memory. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                graphs.forEach(Graphs::release);
+                graphs.clear();
+                idle.clear();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private List<Prediction> predictPixels(List<byte[]> rgb) {
+        List<Prediction> out = new ArrayList<>(rgb.size());
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model " + info.name() + " is closed");
+            }
+            for (int from = 0; from < rgb.size(); from += CHUNK) {
+                out.addAll(forward(rgb.subList(from, Math.min(rgb.size(), from + CHUNK))));
+            }
+            return out;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** One forward pass over every view of every image, then the mean probability per image. */
+    private List<Prediction> forward(List<byte[]> rgb) {
+        int n = rgb.size();
+        int plane = size * size;
+        float[] input = new float[n * views * 3 * plane];
+        for (int i = 0; i < n; i++) {
+            for (int v = 0; v < views; v++) {
+                normalise(rgb.get(i), size, v, input, (i * views + v) * 3 * plane);
+            }
+        }
+        int k = classes.size();
+        double[][] probs = new double[n][k];
+        org.debias4j.nn.Model g = borrow();
+        try (INDArray x = Nd4j.create(input, new long[]{(long) n * views, 3, size, size}, 'c')) {
+            INDArray logits = g.predict(x, headOutput).get(headOutput);
+            float[] z = logits.dup('c').data().asFloat();
+            logits.close();
+            int width = sigmoid ? 1 : k;
+            for (int i = 0; i < n; i++) {
+                for (int v = 0; v < views; v++) {
+                    int row = (i * views + v) * width;
+                    if (sigmoid) {
+                        double p = 1.0 / (1.0 + Math.exp(-z[row]));
+                        probs[i][0] += (1 - p) / views;
+                        probs[i][1] += p / views;
+                    } else {
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int c = 0; c < k; c++) {
+                            max = Math.max(max, z[row + c]);
+                        }
+                        double sum = 0;
+                        double[] e = new double[k];
+                        for (int c = 0; c < k; c++) {
+                            e[c] = Math.exp(z[row + c] - max);
+                            sum += e[c];
+                        }
+                        for (int c = 0; c < k; c++) {
+                            probs[i][c] += e[c] / sum / views;
+                        }
+                    }
+                }
+            }
+        } finally {
+            idle.add(g);
+        }
+        List<Prediction> out = new ArrayList<>(n);
+        for (double[] p : probs) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
+                if (p[c] > p[best]) {
+                    best = c;
+                }
+            }
+            out.add(new Prediction(classes, p, best, classes.get(best), ""));
+        }
+        return out;
+    }
+
+    private org.debias4j.nn.Model borrow() {
+        try {
+            return idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a free graph copy", e);
+        }
+    }
+
+    /**
+     * Writes one of the 8 dihedral views of RGB pixels [3][size][size] (0-255), normalised with the
+     * ImageNet mean/std, at {@code out[base..]}. The same arithmetic as training's
+     * {@code ImagePipeline.batch} (bit 0 flips width, bit 1 height, bit 2 transposes).
+     */
+    static void normalise(byte[] px, int size, int v, float[] out, int base) {
+        int plane = size * size;
+        float[] mean = org.debias4j.data.ImagePipeline.MEAN;
+        float[] std = org.debias4j.data.ImagePipeline.STD;
+        for (int c = 0; c < 3; c++) {
+            float m = mean[c] * 255f;
+            float scale = 1f / (std[c] * 255f);
+            int off = c * plane;
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int sy = y;
+                    int sx = x;
+                    if ((v & 4) != 0) {
+                        int t = sy;
+                        sy = sx;
+                        sx = t;
+                    }
+                    if ((v & 2) != 0) {
+                        sy = size - 1 - sy;
+                    }
+                    if ((v & 1) != 0) {
+                        sx = size - 1 - sx;
+                    }
+                    out[base + off + y * size + x] = ((px[off + sy * size + sx] & 0xff) - m) * scale;
+                }
+            }
+        }
+    }
+
+    private byte[] decode(BufferedImage image) {
+        if (image == null) {
+            throw new InvalidImageException("no image (null)");
+        }
+        try {
+            return rgb(loader.get().asMatrix(image), "the picture");
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidImageException("Cannot convert the picture (" + image.getWidth() + "x" + image.getHeight()
+                    + ", type " + image.getType() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] decode(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidImageException("No image file " + file);
+        }
+        try {
+            return decode(Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw new InvalidImageException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] decode(byte[] encoded) {
+        return decode(encoded, "the uploaded bytes");
+    }
+
+    private byte[] decode(byte[] encoded, String what) {
+        if (encoded == null || encoded.length == 0) {
+            throw new InvalidImageException(what + ": empty, not an image");
+        }
+        INDArray m;
+        try {
+            m = loader.get().asMatrix(new ByteArrayInputStream(encoded));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidImageException(what + " (" + encoded.length + " bytes) are not a decodable image: "
+                    + e.getMessage(), e);
+        }
+        return rgb(m, what);
+    }
+
+    /** BGR float matrix from OpenCV to RGB bytes, rounded as training's pipeline rounds. */
+    private byte[] rgb(INDArray m, String what) {
+        if (m == null || m.length() != 3L * size * size) {
+            if (m != null) {
+                m.close();
+            }
+            throw new InvalidImageException(what + ": not decodable as a 3-channel picture");
+        }
+        float[] bgr = m.data().asFloat();
+        m.close();
+        int plane = size * size;
+        byte[] rgb = new byte[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            int src = (2 - c) * plane;
+            for (int i = 0; i < plane; i++) {
+                rgb[c * plane + i] = (byte) Math.round(Math.max(0, Math.min(255, bgr[src + i])));
+            }
+        }
+        return rgb;
+    }
+
+    /** The safetensors entry's tensors (SafeTensors reads files, so through a temporary one). */
+    private static Map<String, INDArray> readState(Path bundle, byte[] weights) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("debias4j-bundle", ".safetensors");
+            Files.write(tmp, weights);
+            return SafeTensors.read(tmp).tensors();
+        } catch (IOException e) {
+            throw new BundleException("Cannot unpack the weights of " + bundle + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless
+                }
+            }
+        }
+    }
+}
