@@ -101,7 +101,7 @@ final class Bundle {
             throw new BundleException(file + " is not a readable model bundle (truncated or corrupt zip: "
                     + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new BundleException("Cannot read model bundle " + file + ": " + e.getMessage(), e);
+            throw new BundleException("Cannot read model bundle " + file + " (truncated or corrupt?): " + e.getMessage(), e);
         }
         verify(file, entries);
         JsonNode json;
