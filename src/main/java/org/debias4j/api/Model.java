@@ -1,6 +1,6 @@
 package org.debias4j.api;
 
-import org.datavec.image.loader.Java2DNativeImageLoader;
+import org.datavec.image.loader.NativeImageLoader;
 import org.debias4j.nn.SafeTensors;
 import org.debias4j.util.Quiet;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,7 +74,7 @@ public final class Model implements AutoCloseable {
     private final List<String> classes;
     private final List<org.debias4j.nn.Model> graphs = new ArrayList<>();
     private final BlockingQueue<org.debias4j.nn.Model> idle;
-    private final ThreadLocal<Java2DNativeImageLoader> loader;
+    private final ThreadLocal<NativeImageLoader> loader;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -109,7 +109,7 @@ public final class Model implements AutoCloseable {
             state.values().forEach(INDArray::close);
         }
         this.idle = new ArrayBlockingQueue<>(graphs.size(), false, graphs);
-        this.loader = ThreadLocal.withInitial(() -> new Java2DNativeImageLoader(size, size, 3, true));
+        this.loader = ThreadLocal.withInitial(() -> new NativeImageLoader(size, size, 3, true));
         this.info = new ModelInfo(b.file().toString(), b.sha256(), manifest.formatVersion(), manifest.kind(),
                 manifest.name(), manifest.debias4jVersion(), manifest.created(), g.spec().backbone().name(), size,
                 classes, views, manifest.sensitiveAttributes().stream().map(Manifest.SensitiveAttribute::name).toList(),
@@ -291,12 +291,44 @@ public final class Model implements AutoCloseable {
         if (image == null) {
             throw new InvalidImageException("no image (null)");
         }
-        try {
-            return rgb(loader.get().asMatrix(image), "the picture");
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException("Cannot convert the picture (" + image.getWidth() + "x" + image.getHeight()
-                    + ", type " + image.getType() + "): " + e.getMessage(), e);
+        // Through an uncompressed BMP so OpenCV decodes, crops and resizes it exactly as it does files in
+        // training (DataVec's BufferedImage converter gave different pixels). Alpha is dropped, as OpenCV does.
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = ((java.awt.image.DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            // getRGB would apply a grey colour-space conversion; OpenCV replicates the stored value.
+            java.awt.image.Raster r = image.getRaster();
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int o = (y * w + x) * 3;
+                    dst[o] = dst[o + 1] = dst[o + 2] = (byte) row[x];
+                }
+            }
+        } else {
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                image.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int o = (y * w + x) * 3;
+                    dst[o] = (byte) row[x];
+                    dst[o + 1] = (byte) (row[x] >> 8);
+                    dst[o + 2] = (byte) (row[x] >> 16);
+                }
+            }
         }
+        java.io.ByteArrayOutputStream bmp = new java.io.ByteArrayOutputStream(w * h * 3 + 1024);
+        try {
+            if (!javax.imageio.ImageIO.write(bgr, "bmp", bmp)) {
+                throw new IOException("no BMP writer");
+            }
+        } catch (IOException e) {
+            throw new InvalidImageException("Cannot convert the picture (" + w + "x" + h + "): " + e.getMessage(), e);
+        }
+        return decode(bmp.toByteArray(), "the picture");
     }
 
     private byte[] decode(Path file) {
