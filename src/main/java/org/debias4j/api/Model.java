@@ -45,8 +45,10 @@ public final class Model implements AutoCloseable {
     /**
      * @param instances graph copies, i.e. predictions computed in parallel (each holds a copy of the weights)
      * @param ttaViews  0 = as the bundle says; 1 = no test-time augmentation; 8 = all 8 views
+     * @param maxPixels encoded images (bytes, files) whose header declares more pixels are refused before
+     *                  decoding, so a small compressed upload cannot claim gigabytes
      */
-    public record Options(int instances, int ttaViews) {
+    public record Options(int instances, int ttaViews, long maxPixels) {
         public Options {
             if (instances < 1) {
                 throw new IllegalArgumentException("instances must be at least 1, got " + instances);
@@ -54,11 +56,21 @@ public final class Model implements AutoCloseable {
             if (ttaViews != 0 && ttaViews != 1 && ttaViews != 8) {
                 throw new IllegalArgumentException("ttaViews must be 0 (the bundle's), 1 or 8, got " + ttaViews);
             }
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+            }
         }
 
         /** One graph copy per core (at most 4), the bundle's test-time augmentation. */
+        /** 100 megapixels: beyond any dermoscope, far below what would exhaust memory. */
+        public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+        public Options(int instances, int ttaViews) {
+            this(instances, ttaViews, DEFAULT_MAX_PIXELS);
+        }
+
         public static Options defaults() {
-            return new Options(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), 0);
+            return new Options(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), 0, DEFAULT_MAX_PIXELS);
         }
     }
 
@@ -75,6 +87,7 @@ public final class Model implements AutoCloseable {
     private final List<org.debias4j.nn.Model> graphs = new ArrayList<>();
     private final BlockingQueue<org.debias4j.nn.Model> idle;
     private final ThreadLocal<NativeImageLoader> loader;
+    private final long maxPixels;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -86,6 +99,7 @@ public final class Model implements AutoCloseable {
             throw new BundleException(b.file() + ": preprocessing image size " + size + " differs from the graph's "
                     + g.spec().backbone().imageSize());
         }
+        this.maxPixels = options.maxPixels();
         this.views = options.ttaViews() == 0 ? manifest.preprocessing().ttaViews() : options.ttaViews();
         this.headOutput = g.mainHead();
         this.sigmoid = g.output().equals("sigmoid");
@@ -350,6 +364,7 @@ public final class Model implements AutoCloseable {
         if (encoded == null || encoded.length == 0) {
             throw new InvalidImageException(what + ": empty, not an image");
         }
+        checkDimensions(encoded, what);
         INDArray m;
         try {
             m = loader.get().asMatrix(new ByteArrayInputStream(encoded));
@@ -358,6 +373,34 @@ public final class Model implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return rgb(m, what);
+    }
+
+    /** Refuses an image whose header declares more than maxPixels (when ImageIO can read the header). */
+    private void checkDimensions(byte[] encoded, String what) {
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(
+                new ByteArrayInputStream(encoded))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return; // a format only OpenCV knows: its own limit applies
+            }
+            javax.imageio.ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                long w = r.getWidth(0);
+                long h = r.getHeight(0);
+                if (w * h > maxPixels) {
+                    throw new InvalidImageException(what + ": " + w + "x" + h + " pixels, more than the limit of "
+                            + maxPixels);
+                }
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidImageException ie) {
+                throw ie;
+            }
+            // An unreadable header is left to OpenCV, which gives the decoding error.
+        }
     }
 
     /** BGR float matrix from OpenCV to RGB bytes, rounded as training's pipeline rounds. */
