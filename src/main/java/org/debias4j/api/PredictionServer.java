@@ -73,7 +73,7 @@ public final class PredictionServer implements AutoCloseable {
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, config.queue())), r -> {
+                config.queue() == 0 ? new java.util.concurrent.SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queue()), r -> {
             Thread t = new Thread(r, "predict-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
