@@ -65,6 +65,7 @@ public final class ContinualRun {
     private final ImagePipeline pipeline;
     private final ModelSpec spec;
     private final List<HeadSpec> heads = new ArrayList<>();
+    private boolean resume;
 
     private ContinualRun(PruneConfig c, Path runDir, RunLog log, List<ContinualTask> tasks, int workers) {
         this.c = c;
@@ -103,6 +104,7 @@ public final class ContinualRun {
     }
 
     private Result execute(boolean resume) {
+        this.resume = resume;
         int n = tasks.size();
         Progress p = new Progress(0, nan(n), nan(n), nan(n), new LinkedHashMap<>(), new ArrayList<>());
         TaskStates states = new TaskStates();
@@ -332,7 +334,7 @@ public final class ContinualRun {
         }
         log.line(String.format("%s: %s, %d epochs, %d training rows", phase, method.steps().get(0).name(), epochs,
                 train.size()));
-        engine.fit(train, val, pipeline, true);
+        engine.fit(train, val, pipeline, resume);
         Path best = dir.resolve(Engine.BEST);
         if (Files.exists(best)) {
             Checkpoint.restore(best, model, List.<ParamGroup>of());
