@@ -61,7 +61,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--q", defaultValue = "0.7", description = "GCE q (default ${DEFAULT-VALUE})")
     double q;
-    @Option(names = "--alpha", defaultValue = "1.0", description = "WCE weight exp(alpha * GCE loss) (default ${DEFAULT-VALUE})")
+    @Option(names = "--alpha", defaultValue = "2.0", description = "WCE weight exp(alpha * GCE loss); the reference never sets it (default ${DEFAULT-VALUE})")
     double alpha;
     @Option(names = "--weight_decay", defaultValue = "5e-4", description = "Adam weight decay (L2, as torch; default ${DEFAULT-VALUE})")
     double weightDecay;
