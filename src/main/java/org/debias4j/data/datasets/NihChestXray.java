@@ -28,12 +28,17 @@ public final class NihChestXray {
     public static final String NO_FINDING = "No Finding";
     public static final List<String> CLASSES;
     public static final List<String> SEXES = List.of("F", "M");
+    /** Ages above this are data errors in ChestX-ray14 (e.g. 414 years) and read as unknown (-1). */
+    public static final int MAX_AGE = 120;
 
     static {
         List<String> c = new ArrayList<>(FINDINGS);
         c.add(NO_FINDING);
         CLASSES = List.copyOf(c);
     }
+
+    private static final java.util.regex.Pattern LEADING_ZEROS = java.util.regex.Pattern.compile("^0+(?=.)");
+    private static final java.util.regex.Pattern BAR = java.util.regex.Pattern.compile("\\|");
 
     private NihChestXray() {
     }
@@ -54,7 +59,7 @@ public final class NihChestXray {
             int[] hot = new int[CLASSES.size()];
             int n = 0;
             int single = -1;
-            for (String f : t.get(r, findings).split("\\|")) {
+            for (String f : BAR.split(t.get(r, findings))) {
                 String v = f.strip();
                 int k = CLASSES.indexOf(v);
                 if (k < 0) {
@@ -85,7 +90,7 @@ public final class NihChestXray {
             if (pid.isEmpty()) {
                 throw new UserException(Rows.where(t, r) + ": empty " + patient);
             }
-            return new Sample(r + 2, name, file, n == 1 ? single : -1, hot, Map.of(), sensitive, "patient" + pid.replaceFirst("^0+(?=.)", ""));
+            return new Sample(r + 2, name, file, n == 1 ? single : -1, hot, Map.of(), sensitive, "patient" + LEADING_ZEROS.matcher(pid).replaceFirst(""));
         });
         Map<String, List<String>> codes = new LinkedHashMap<>();
         codes.put("sex", SEXES);
@@ -93,7 +98,7 @@ public final class NihChestXray {
         return new SampleSet(NAME, t.file(), CLASSES, codes, samples, skipped);
     }
 
-    /** "58", "58.0" or "058Y" (years; "M"/"D" suffixes of infants give 0); -1 when empty. */
+    /** "58", "58.0" or "058Y" (years; "M"/"D" suffixes of infants give 0); -1 when empty or above {@link #MAX_AGE}. */
     static int parseAge(CsvTable t, int r, String column) {
         String v = t.get(r, column).strip();
         if (v.isEmpty()) {
@@ -103,8 +108,11 @@ public final class NihChestXray {
         String num = Character.isLetter(unit) ? v.substring(0, v.length() - 1) : v;
         try {
             double d = Double.parseDouble(num);
-            if (d < 0 || d > 150) {
+            if (d < 0) {
                 throw new NumberFormatException();
+            }
+            if (d > MAX_AGE) {
+                return -1; // ChestX-ray14 has a few impossible ages (e.g. 414): unknown
             }
             return unit == 'M' || unit == 'W' || unit == 'D' ? 0 : (int) d;
         } catch (NumberFormatException e) {
