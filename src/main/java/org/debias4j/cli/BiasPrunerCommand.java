@@ -79,19 +79,19 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     String pruneScope;
     @Option(names = "--tasks", defaultValue = "3", description = "number of tasks (synthetic: 1..3; default ${DEFAULT-VALUE})")
     int tasks;
-    @Option(names = "--bias", defaultValue = "0.95", description = "synthetic: fraction of bias-aligned training samples per task (default ${DEFAULT-VALUE})")
+    @Option(names = "--bias", defaultValue = "0.95", description = "fraction of bias-aligned training samples per class and task (default ${DEFAULT-VALUE})")
     double bias;
-    @Option(names = "--train-size", defaultValue = "800", description = "synthetic: training images per task (default ${DEFAULT-VALUE})")
+    @Option(names = "--train-size", defaultValue = "800", description = "training images per task (ham: a cap) (default ${DEFAULT-VALUE})")
     int trainSize;
-    @Option(names = "--val-size", defaultValue = "200", description = "synthetic: validation images per task (default ${DEFAULT-VALUE})")
+    @Option(names = "--val-size", defaultValue = "200", description = "validation images per task (ham: a cap) (default ${DEFAULT-VALUE})")
     int valSize;
-    @Option(names = "--test-size", defaultValue = "400", description = "synthetic: unbiased test images per task (default ${DEFAULT-VALUE})")
+    @Option(names = "--test-size", defaultValue = "400", description = "unbiased test images per task (ham: a cap) (default ${DEFAULT-VALUE})")
     int testSize;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
     Path dataDir;
-    @Option(names = "--sensitive", description = "ham: sex (default) or age")
+    @Option(names = "--sensitive", description = "ham: sensitive attribute, sex (default) or age_group (<60 vs >=60)")
     String sensitive;
     @Option(names = "--arch", defaultValue = "resnet56_cifar", description = "CIFAR ResNet backbone (default ${DEFAULT-VALUE}, as the reference)")
     String arch;
@@ -158,7 +158,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 batch, seed, dataSeed, learningRate, weightDecay, numEpochs != null ? numEpochs : trainEpochs,
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
-                dataDir == null ? null : dataDir.toString(), org.debias4j.util.CodeVersion.get());
+                dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get());
     }
 
     static String normaliseDataset(String d) {
@@ -179,7 +179,9 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             return TaskSequences.synthetic(c.tasks(), c.imageSize(), c.dataSeed(), c.bias(), c.trainSize(), c.valSize(),
                     c.testSize(), Path.of("data", "synthetic"));
         }
-        throw new UserException("--dataset ham is not available yet");
+        Path folder = dataDir != null ? dataDir : Path.of("..", "shared", "data", "ham10000");
+        return TaskSequences.ham(folder, c.sensitive(), c.tasks(), c.dataSeed(), c.bias(), c.trainSize(), c.valSize(),
+                c.testSize());
     }
 
     private static void copy(Path from, Path to) {

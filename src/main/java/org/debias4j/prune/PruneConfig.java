@@ -14,7 +14,8 @@ import java.util.List;
  * @param stages        which of train / prune / finetune run per task (all by default)
  * @param pruneScope    layer (each block loses round(ratio * n) units) or global (one ranking)
  * @param perClass      easy/hard split and bias score per class
- * @param bias          synthetic: fraction of bias-aligned training samples per task
+ * @param bias          fraction of bias-aligned training samples per class and task
+ * @param sensitive     ham: the sensitive attribute the tasks are biased on (null = the preset's first)
  */
 public record PruneConfig(
         int testNo,
@@ -47,6 +48,7 @@ public record PruneConfig(
         List<String> stages,
         String weightsOriginal,
         String dataDir,
+        String sensitive,
         String codeVersion) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");

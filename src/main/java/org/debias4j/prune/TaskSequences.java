@@ -116,4 +116,72 @@ public final class TaskSequences {
         }
         return new ImageDataset(name, images, labels, attrs);
     }
+
+    /**
+     * A real dataset's sequence from its preset: per task, the two classes' samples with a known sensitive
+     * value become a Learning-from-Failure benchmark (biased train and val with {@code bias} aligned
+     * per class, group-balanced test), grouped by lesion, seeded; splits are capped at the given sizes
+     * (their order is already a seeded shuffle).
+     */
+    public static List<ContinualTask> ham(Path folder, String sensitive, int tasks, long dataSeed, double bias,
+                                          int trainSize, int valSize, int testSize) {
+        SequencePreset preset = SequencePreset.load("ham");
+        String attr = sensitive == null ? preset.sensitive().get(0) : sensitive;
+        if (!preset.sensitive().contains(attr)) {
+            throw new UserException("--sensitive for ham must be one of " + preset.sensitive() + ", got " + attr);
+        }
+        if (tasks < 1 || tasks > preset.tasks().size()) {
+            throw new UserException("--tasks must be 1.." + preset.tasks().size() + " for ham, got " + tasks);
+        }
+        if (!java.nio.file.Files.isRegularFile(folder.resolve(org.debias4j.data.datasets.Ham10000.METADATA))) {
+            throw new UserException("--data-dir " + folder + " has no " + org.debias4j.data.datasets.Ham10000.METADATA
+                    + " (HAM10000: metadata CSV and images/)");
+        }
+        org.debias4j.data.datasets.SampleSet all = org.debias4j.data.datasets.Ham10000.read(folder, false);
+        List<ContinualTask> out = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            List<String> names = preset.tasks().get(t).classes();
+            List<Integer> classes = new ArrayList<>();
+            for (String n : names) {
+                int k = all.classes().indexOf(n);
+                if (k < 0) {
+                    throw new UserException("ham preset task " + t + ": unknown class " + n + "; classes " + all.classes());
+                }
+                classes.add(k);
+            }
+            if (classes.size() != 2) {
+                throw new UserException("ham preset task " + t + ": the Learning-from-Failure recipe needs two classes");
+            }
+            List<org.debias4j.data.datasets.LffBenchmark.Item> items = new ArrayList<>();
+            for (org.debias4j.data.datasets.Sample s : all.samples()) {
+                int v = s.attribute(attr);
+                if (classes.contains(s.label()) && v >= 0) {
+                    items.add(new org.debias4j.data.datasets.LffBenchmark.Item(s, classes.indexOf(s.label()), v));
+                }
+            }
+            String where = "HAM10000 task " + t + " (" + String.join(" vs ", names) + ", " + attr + ")";
+            org.debias4j.data.datasets.LffBenchmark.Result r = org.debias4j.data.datasets.LffBenchmark.build(items,
+                    new org.debias4j.data.datasets.LffBenchmark.Spec(bias, 0.15, 0.25, false, dataSeed * 31 + t), where);
+            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + attr + "-biased)";
+            out.add(new ContinualTask(t, name, classes, names, attr,
+                    items(r.splits().get("train"), trainSize, attr, "task" + t + "/train"),
+                    items(r.splits().get("val"), valSize, attr, "task" + t + "/val"),
+                    items(r.splits().get("test_unbiased"), testSize, attr, "task" + t + "/test_unbiased")));
+        }
+        return out;
+    }
+
+    private static ImageDataset items(List<org.debias4j.data.datasets.LffBenchmark.Item> items, int cap, String attr,
+                                      String name) {
+        int n = cap > 0 ? Math.min(cap, items.size()) : items.size();
+        List<Path> images = new ArrayList<>();
+        int[] labels = new int[n];
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            images.add(items.get(i).sample().image());
+            labels[i] = items.get(i).target();
+            a[i] = items.get(i).bias();
+        }
+        return new ImageDataset(name, images, labels, Map.of(attr, a));
+    }
 }
