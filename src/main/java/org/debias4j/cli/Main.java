@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Debiased medical image classification on the JVM: Skin Deep Unlearning and BiasPruner.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, MetricsCommand.class,
                 BenchCommand.class, ModelsCommand.class,
+                BenchmarkCommand.class,
+                BiasPrunerCommand.class,
                 BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
