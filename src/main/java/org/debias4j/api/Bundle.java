@@ -120,9 +120,9 @@ final class Bundle {
                     + "debias4j reads (format " + FORMAT_VERSION + " and older): upgrade debias4j to load it");
         }
         String kind = json.path("kind").asText("");
-        if (!kind.equals(ModelInfo.KIND_SINGLE)) {
+        if (!kind.equals(ModelInfo.KIND_SINGLE) && !kind.equals(ModelInfo.KIND_BIASPRUNER)) {
             throw new BundleException(file + ": bundle kind \"" + kind + "\" is not supported in this version"
-                    + " (supported: \"" + ModelInfo.KIND_SINGLE + "\")");
+                    + " (supported: \"" + ModelInfo.KIND_SINGLE + "\", \"" + ModelInfo.KIND_BIASPRUNER + "\")");
         }
         Manifest m;
         try {

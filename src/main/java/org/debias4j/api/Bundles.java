@@ -6,6 +6,7 @@ import org.debias4j.data.ImagePipeline;
 import org.debias4j.nn.HeadSpec;
 import org.debias4j.nn.ModelSpec;
 import org.debias4j.nn.SafeTensors;
+import org.debias4j.prune.MultiTaskModel;
 import org.debias4j.util.CodeVersion;
 import org.debias4j.util.Json;
 
@@ -36,10 +37,13 @@ public final class Bundles {
     public static Path fromRun(Path runDir, Path out, String name, List<String> classes) {
         Path config = require(runDir, "config.json");
         Path metrics = require(runDir, "metrics.json");
-        Path weights = require(runDir, "model.safetensors");
         if (!out.getFileName().toString().contains(".")) {
             out = out.resolveSibling(out.getFileName() + Bundle.EXTENSION);
         }
+        if (Files.isRegularFile(runDir.resolve(MultiTaskModel.FILE))) {
+            return fromPrunerRun(runDir, config, metrics, out, name, classes);
+        }
+        Path weights = require(runDir, "model.safetensors");
         JsonNode cfg = readJson(config);
         JsonNode met = readJson(metrics);
         ModelSpec spec = specOf(weights);
@@ -87,11 +91,88 @@ public final class Bundles {
                 name != null ? name : stripExtension(out.getFileName().toString()),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), CodeVersion.get(),
                 new Manifest.Graph(spec, Bundle.WEIGHTS, mainHead, output), pre, classes, attrs, fairness,
-                toMap(met.get("tests")), toMap(cfg), data);
+                toMap(met.get("tests")), toMap(cfg), data, null);
 
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(Bundle.MANIFEST, Bundle.manifestBytes(m));
         entries.put(Bundle.WEIGHTS, bytes(weights));
+        entries.put("config.json", bytes(config));
+        entries.put("metrics.json", bytes(metrics));
+        Bundle.write(out, entries);
+        return out;
+    }
+
+    /** A `biaspruner` run: multitask.safetensors (shared weights, per-task masks and BN state, task list). */
+    private static Path fromPrunerRun(Path runDir, Path config, Path metrics, Path out, String name, List<String> classes) {
+        Path weights = runDir.resolve(MultiTaskModel.FILE);
+        JsonNode cfg = readJson(config);
+        JsonNode met = readJson(metrics);
+        MultiTaskModel check = MultiTaskModel.load(weights);
+        ModelSpec spec = check.model().spec();
+        MultiTaskModel.Info info = check.info();
+        Graphs.release(check.model());
+        // Global class ids across tasks; each task names its own.
+        int k = info.tasks().stream().flatMap(t -> t.classes().stream()).mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        String[] names = new String[k];
+        List<String> sensitive = new ArrayList<>();
+        for (MultiTaskModel.TaskInfo t : info.tasks()) {
+            for (int c = 0; c < t.classes().size(); c++) {
+                int id = t.classes().get(c);
+                if (names[id] == null) {
+                    names[id] = c < t.classNames().size() ? t.classNames().get(c) : "class" + id;
+                }
+            }
+            if (t.sensitive() != null && !t.sensitive().isEmpty() && !sensitive.contains(t.sensitive())) {
+                sensitive.add(t.sensitive());
+            }
+        }
+        for (int i = 0; i < k; i++) {
+            if (names[i] == null) {
+                names[i] = "class" + i;
+            }
+        }
+        if (classes == null) {
+            classes = List.of(names);
+        } else if (classes.size() != k) {
+            throw new BundleException("--classes names " + classes.size() + " classes but the tasks of " + runDir
+                    + " cover " + k);
+        }
+        Manifest.Preprocessing pre = new Manifest.Preprocessing(spec.backbone().imageSize(),
+                "centre-crop to a square, then resize to imageSize x imageSize (OpenCV, DataVec NativeImageLoader)",
+                "RGB", 255.0, ImagePipeline.MEAN.clone(), ImagePipeline.STD.clone(), 1);
+        List<Manifest.SensitiveAttribute> attrs = new ArrayList<>();
+        for (String s : sensitive) {
+            attrs.add(new Manifest.SensitiveAttribute(s, "sensitive", List.of(),
+                    "fairness per task on this attribute, averaged over tasks (see fairness)"));
+        }
+        Map<String, Object> fairness = new LinkedHashMap<>();
+        Map<String, Object> tests = new LinkedHashMap<>();
+        Map<String, Object> all = toMap(met);
+        for (String key : List.of("eodd", "eopp0", "eopp1", "equalized_odds_difference", "demographic_parity_difference",
+                "worst_group_acc", "per_task_after_last")) {
+            if (all.containsKey(key)) {
+                fairness.put(key, all.get(key));
+            }
+        }
+        for (String key : List.of("avg_acc", "bwt", "forgetting", "task_selection_acc", "oracle", "acc_matrix")) {
+            if (all.containsKey(key)) {
+                tests.put(key, all.get(key));
+            }
+        }
+        Map<String, Object> multitask = new LinkedHashMap<>();
+        multitask.put("method", info.method());
+        multitask.put("inference", info.inference());
+        multitask.put("tasks", Json.MAPPER.convertValue(info.tasks(), List.class));
+        Map<String, Object> data = met.has("data") ? toMap(met.get("data"))
+                : Map.of("note", "not recorded by biaspruner runs; training.config names the task sequence and data");
+        Manifest m = new Manifest(Bundle.FORMAT_VERSION, ModelInfo.KIND_BIASPRUNER,
+                name != null ? name : stripExtension(out.getFileName().toString()),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), CodeVersion.get(),
+                new Manifest.Graph(spec, MultiTaskModel.FILE, null, "task-agnostic"), pre, classes, attrs, fairness,
+                tests, toMap(cfg), data, multitask);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(Bundle.MANIFEST, Bundle.manifestBytes(m));
+        entries.put(MultiTaskModel.FILE, bytes(weights));
         entries.put("config.json", bytes(config));
         entries.put("metrics.json", bytes(metrics));
         Bundle.write(out, entries);

@@ -11,11 +11,14 @@ import java.util.Map;
  * fingerprint) are kept as JSON maps exactly as the training run wrote them.
  *
  * @param kind "single" (one network); "biaspruner" (a multi-task model with per-task subnetworks)
+ * @param multitask for "biaspruner": the method, inference rule and tasks (name, global class ids and names,
+ *                  head, sensitive attribute); null for "single"
  */
 record Manifest(int formatVersion, String kind, String name, String created, String debias4jVersion,
                 Graph graph, Preprocessing preprocessing, List<String> classes,
                 List<SensitiveAttribute> sensitiveAttributes, Map<String, Object> fairness,
-                Map<String, Object> testMetrics, Map<String, Object> training, Map<String, Object> data) {
+                Map<String, Object> testMetrics, Map<String, Object> training, Map<String, Object> data,
+                Map<String, Object> multitask) {
 
     /**
      * @param weights  the bundle entry holding the state dict (safetensors: weights, BN statistics, unit masks)

@@ -1,10 +1,7 @@
 package org.debias4j.api;
 
 import org.datavec.image.loader.NativeImageLoader;
-import org.debias4j.nn.SafeTensors;
-import org.debias4j.util.Quiet;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -81,11 +78,9 @@ public final class Model implements AutoCloseable {
     private final Manifest manifest;
     private final int views;
     private final int size;
-    private final String headOutput;
-    private final boolean sigmoid;
     private final List<String> classes;
-    private final List<org.debias4j.nn.Model> graphs = new ArrayList<>();
-    private final BlockingQueue<org.debias4j.nn.Model> idle;
+    private final List<Engine> engines = new ArrayList<>();
+    private final BlockingQueue<Engine> idle;
     private final ThreadLocal<NativeImageLoader> loader;
     private final long maxPixels;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -100,34 +95,28 @@ public final class Model implements AutoCloseable {
                     + g.spec().backbone().imageSize());
         }
         this.maxPixels = options.maxPixels();
-        this.views = options.ttaViews() == 0 ? manifest.preprocessing().ttaViews() : options.ttaViews();
-        this.headOutput = g.mainHead();
-        this.sigmoid = g.output().equals("sigmoid");
         this.classes = List.copyOf(manifest.classes());
-        int outputs = g.spec().head(headOutput).outputs();
-        if (sigmoid ? outputs != 1 || classes.size() != 2 : outputs != classes.size()) {
-            throw new BundleException(b.file() + ": " + classes.size() + " class names do not fit head " + headOutput
-                    + " (" + outputs + " " + g.output() + " output(s))");
-        }
-        Map<String, INDArray> state = readState(b.file(), b.entries().get(g.weights()));
-        try {
-            for (int i = 0; i < options.instances(); i++) {
-                org.debias4j.nn.Model m = Quiet.stdout(() -> org.debias4j.nn.Model.create(g.spec()));
-                m.loadStateDict(state, b.file().toString());
-                graphs.add(m);
+        if (manifest.kind().equals(ModelInfo.KIND_SINGLE)) {
+            this.views = options.ttaViews() == 0 ? manifest.preprocessing().ttaViews() : options.ttaViews();
+            boolean sigmoid = g.output().equals("sigmoid");
+            int outputs = g.spec().head(g.mainHead()).outputs();
+            if (sigmoid ? outputs != 1 || classes.size() != 2 : outputs != classes.size()) {
+                throw new BundleException(b.file() + ": " + classes.size() + " class names do not fit head " + g.mainHead()
+                        + " (" + outputs + " " + g.output() + " output(s))");
             }
-        } catch (RuntimeException e) {
-            graphs.forEach(Graphs::release);
-            throw e instanceof BundleException ? e : new BundleException(b.file() + ": " + e.getMessage(), e);
-        } finally {
-            state.values().forEach(INDArray::close);
+        } else {
+            if (options.ttaViews() == 8) {
+                throw new IllegalArgumentException("a " + manifest.kind() + " bundle predicts from one view; ttaViews 8 is not available");
+            }
+            this.views = 1;
         }
-        this.idle = new ArrayBlockingQueue<>(graphs.size(), false, graphs);
+        engines.addAll(Engine.create(b, options.instances()));
+        this.idle = new ArrayBlockingQueue<>(engines.size(), false, engines);
         this.loader = ThreadLocal.withInitial(() -> new NativeImageLoader(size, size, 3, true));
         this.info = new ModelInfo(b.file().toString(), b.sha256(), manifest.formatVersion(), manifest.kind(),
                 manifest.name(), manifest.debias4jVersion(), manifest.created(), g.spec().backbone().name(), size,
                 classes, views, manifest.sensitiveAttributes().stream().map(Manifest.SensitiveAttribute::name).toList(),
-                graphs.size(), b.manifestJson().toPrettyString());
+                engines.size(), b.manifestJson().toPrettyString());
     }
 
     /** Loads a bundle with {@link Options#defaults()}. */
@@ -175,8 +164,8 @@ public final class Model implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                graphs.forEach(Graphs::release);
-                graphs.clear();
+                engines.forEach(Engine::release);
+                engines.clear();
                 idle.clear();
             }
         } finally {
@@ -200,7 +189,7 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** One forward pass over every view of every image, then the mean probability per image. */
+    /** One forward pass over every view of every image on a borrowed graph copy. */
     private List<Prediction> forward(List<byte[]> rgb) {
         int n = rgb.size();
         int plane = size * size;
@@ -210,55 +199,15 @@ public final class Model implements AutoCloseable {
                 normalise(rgb.get(i), size, v, input, (i * views + v) * 3 * plane);
             }
         }
-        int k = classes.size();
-        double[][] probs = new double[n][k];
-        org.debias4j.nn.Model g = borrow();
-        try (INDArray x = Nd4j.create(input, new long[]{(long) n * views, 3, size, size}, 'c')) {
-            INDArray logits = g.predict(x, headOutput).get(headOutput);
-            float[] z = logits.dup('c').data().asFloat();
-            logits.close();
-            int width = sigmoid ? 1 : k;
-            for (int i = 0; i < n; i++) {
-                for (int v = 0; v < views; v++) {
-                    int row = (i * views + v) * width;
-                    if (sigmoid) {
-                        double p = 1.0 / (1.0 + Math.exp(-z[row]));
-                        probs[i][0] += (1 - p) / views;
-                        probs[i][1] += p / views;
-                    } else {
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int c = 0; c < k; c++) {
-                            max = Math.max(max, z[row + c]);
-                        }
-                        double sum = 0;
-                        double[] e = new double[k];
-                        for (int c = 0; c < k; c++) {
-                            e[c] = Math.exp(z[row + c] - max);
-                            sum += e[c];
-                        }
-                        for (int c = 0; c < k; c++) {
-                            probs[i][c] += e[c] / sum / views;
-                        }
-                    }
-                }
-            }
+        Engine e = borrow();
+        try {
+            return e.predict(input, n, views, size);
         } finally {
-            idle.add(g);
+            idle.add(e);
         }
-        List<Prediction> out = new ArrayList<>(n);
-        for (double[] p : probs) {
-            int best = 0;
-            for (int c = 1; c < k; c++) {
-                if (p[c] > p[best]) {
-                    best = c;
-                }
-            }
-            out.add(new Prediction(classes, p, best, classes.get(best), ""));
-        }
-        return out;
     }
 
-    private org.debias4j.nn.Model borrow() {
+    private Engine borrow() {
         try {
             return idle.take();
         } catch (InterruptedException e) {
@@ -422,25 +371,5 @@ public final class Model implements AutoCloseable {
             }
         }
         return rgb;
-    }
-
-    /** The safetensors entry's tensors (SafeTensors reads files, so through a temporary one). */
-    private static Map<String, INDArray> readState(Path bundle, byte[] weights) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("debias4j-bundle", ".safetensors");
-            Files.write(tmp, weights);
-            return SafeTensors.read(tmp).tensors();
-        } catch (IOException e) {
-            throw new BundleException("Cannot unpack the weights of " + bundle + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a leftover temporary file is harmless
-                }
-            }
-        }
     }
 }
