@@ -33,6 +33,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the bundle's checksums and refuses a corrupt, truncated, modified or newer-format bundle with a
  * {@link BundleException}; an undecodable image is an {@link InvalidImageException}.
  *
+ * <p>Two kinds of bundle: "single" (one network; {@link Prediction#subnetwork()} is empty) and
+ * "biaspruner" (BiasPruner's multi-task model: every task's subnetwork sees the image, the model's
+ * inference rule picks one, and {@link Prediction#subnetwork()} names that task).
+ *
  * <p>Thread-safe: any number of threads may call {@code predict} at once. A SameDiff graph is not
  * safe for concurrent use, so the model keeps {@link Options#instances()} copies of its graph and each
  * call borrows one (callers beyond that wait). {@link #close()} waits for running calls and frees the
