@@ -119,7 +119,7 @@ class ModelApiTest {
 
     @Test
     void eightThreadsAtOnceGiveTheSingleThreadedResults() throws Exception {
-        List<BufferedImage> imgs = pictures(24, 3);
+        List<BufferedImage> imgs = pictures(12, 3);
         List<Prediction> single = new ArrayList<>();
         for (BufferedImage img : imgs) {
             single.add(model.predict(img));
