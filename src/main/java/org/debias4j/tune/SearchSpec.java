@@ -119,7 +119,7 @@ public record SearchSpec(String description, String command, List<String> args, 
             JsonLocation loc = e.getLocation();
             String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
             throw new UserException("search space " + where + ": invalid " + (yaml ? "YAML" : "JSON") + at + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    + problem(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new UserException("search space " + where + ": expected an object with 'command', 'args', 'score' "
@@ -262,6 +262,12 @@ public record SearchSpec(String description, String command, List<String> args, 
             throw new UserException(p + "log scale needs min > 0, got min " + mn);
         }
         return new Param(name, type, min, max, log, null);
+    }
+
+    /** The parser's message without its source excerpts and caret lines (SnakeYAML adds them). */
+    private static String problem(String message) {
+        return String.join("; ", message.lines()
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).map(String::strip).toList());
     }
 
     private static String checkStrategy(String s, String what) {

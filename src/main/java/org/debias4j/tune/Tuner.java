@@ -66,6 +66,7 @@ public final class Tuner {
 
     public Result run() {
         List<Candidates.Config> configs = Candidates.generate(spec);
+        validate(configs.isEmpty() ? null : configs.get(0)); // before anything is written
         checkIdentity();
         Map<Integer, Outcome> done = readRecords();
         List<Outcome> records = new ArrayList<>();
@@ -87,7 +88,6 @@ public final class Tuner {
         out.printf(Locale.ROOT, "tune: %s search over %d parameter(s), %d candidates (%d finished earlier, %d to run); "
                         + "score %s (%s); folder %s%n", spec.strategy(), spec.parameters().size(), configs.size(),
                 records.size(), pending, score.text(), spec.maximize() ? "maximize" : "minimize", dir);
-        validate(configs.isEmpty() ? null : configs.get(0));
         long start = System.nanoTime();
         int ranNow = 0;
         try (ProgressBar bar = progress(configs.size(), records.size())) {
