@@ -301,7 +301,8 @@ public final class Tuner {
 
     private void checkIdentity() {
         Path file = dir.resolve("search.json");
-        ObjectNode id = spec.identity();
+        // Compared as re-read JSON: a long seed written and read back comes back as an int node.
+        JsonNode id = readJsonText(Json.write(spec.identity()));
         if (Files.isRegularFile(file)) {
             JsonNode old = readJson(file);
             if (!old.equals(id)) {
@@ -383,6 +384,14 @@ public final class Tuner {
             }
         }
         AtomicFiles.writeString(dir.resolve("candidates.jsonl"), sb.toString());
+    }
+
+    private static JsonNode readJsonText(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode readJson(Path file) {
