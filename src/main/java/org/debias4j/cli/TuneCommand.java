@@ -33,7 +33,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--candidates", paramLabel = "N", description = "candidate budget (overrides the file; grid: caps the grid)")
     Integer candidates;
     @Option(names = "--max-minutes", paramLabel = "M",
-            description = "wall-time budget of this invocation: no candidate starts after M minutes (0 = none)")
+            description = "wall-time budget of this invocation: no further candidate starts after M minutes (the first always runs; 0 = none)")
     Double maxMinutes;
     @Option(names = "--seed", paramLabel = "S", description = "random-search seed (overrides the file; same seed, same candidates)")
     Long seed;

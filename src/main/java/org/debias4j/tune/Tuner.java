@@ -96,9 +96,11 @@ public final class Tuner {
                     continue;
                 }
                 double minutes = (System.nanoTime() - start) / 60e9;
-                if (spec.maxMinutes() > 0 && minutes >= spec.maxMinutes()) {
-                    out.printf(Locale.ROOT, "tune: wall-time budget of %.1f min spent; %d candidate(s) not started "
-                            + "(run again with the same --out to continue)%n", spec.maxMinutes(), pending - ranNow);
+                // At least one candidate per invocation, so a tight budget still makes progress across restarts.
+                if (spec.maxMinutes() > 0 && ranNow > 0 && minutes >= spec.maxMinutes()) {
+                    out.printf(Locale.ROOT, "tune: wall-time budget of %s min spent; %d candidate(s) not started "
+                            + "(run again with the same --out to continue)%n",
+                            new java.math.BigDecimal(String.valueOf(spec.maxMinutes())).stripTrailingZeros().toPlainString(), pending - ranNow);
                     break;
                 }
                 validate(c);

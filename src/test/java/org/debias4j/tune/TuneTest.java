@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * End to end on the tiny synthetic benchmark (48 training images, 16 px, a quarter-width ResNet-20,
- * one epoch): a 6-candidate search interrupted after 3 candidates resumes and runs only the other 3,
+ * one epoch): a 6-candidate search stopped by its wall-time budget after 1 candidate, then by a
+ * candidate budget after 3, resumes and runs only the other 3,
  * and the best configuration's preset retrains to the same score.
  */
 class TuneTest {
@@ -82,9 +83,17 @@ class TuneTest {
     void interruptedSearchResumesOnlyTheRestAndTheBestPresetRetrainsToItsScore() throws Exception {
         Path space = space("lr.json", PARAMS);
         Path out = dir.resolve("search");
+        // A wall-time budget far shorter than one candidate: exactly one runs, the search stops cleanly.
+        Out timed = run("tune", "--space", space.toString(), "--out", out.toString(), "--max-minutes", "0.0001");
+        assertEquals(0, timed.code(), timed.err() + timed.out());
+        assertTrue(timed.out().contains("wall-time budget of 0.0001 min spent; 5 candidate(s) not started"), timed.out());
+        assertEquals(1, lines(out.resolve("candidates.jsonl")).size());
+        long first1 = Files.getLastModifiedTime(out.resolve("runs/1/metrics.json")).toMillis();
         // A search stopped after 3 of its candidates (the budget of 3 stands in for a kill) ...
         Out first = run("tune", "--space", space.toString(), "--out", out.toString(), "--candidates", "3");
         assertEquals(0, first.code(), first.err() + first.out());
+        assertTrue(first.out().contains("3 candidates (1 finished earlier, 2 to run)"), first.out());
+        assertEquals(first1, Files.getLastModifiedTime(out.resolve("runs/1/metrics.json")).toMillis());
         assertEquals(3, lines(out.resolve("candidates.jsonl")).size());
         long[] mtimes = new long[3];
         for (int n = 1; n <= 3; n++) {
