@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
                         + "started again with the same --out runs only the unfinished candidates.",
                 "Writes OUT/candidates.jsonl, results.md, plots/score-vs-*.png and best-preset.json "
                         + "(COMMAND --preset OUT/best-preset.json ...).",
-                "Example: tune --space resources/tune/baseline.json --candidates 8 -- train --arch resnet20_cifar"})
+                "Example: tune --space resources/tune/baseline.yaml --candidates 4 --out results/tune/baseline"})
 public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--space", required = true, paramLabel = "FILE",
             description = "search space, JSON or YAML (.yaml/.yml); see resources/tune/ and the README's Tuning section")
