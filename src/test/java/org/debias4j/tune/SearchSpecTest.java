@@ -144,4 +144,19 @@ class SearchSpecTest {
         assertEquals(12, all.size(), "every grid point once");
         assertEquals(5, Candidates.generate(s.with(null, null, null, null, null, 5, null, null)).size());
     }
+
+    @Test
+    void theShippedExamplesParse() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Path.of("resources", "tune");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(folder), "run from the project root");
+        List<java.nio.file.Path> files;
+        try (var s = java.nio.file.Files.list(folder)) {
+            files = s.sorted().toList();
+        }
+        assertTrue(files.size() >= 3, files.toString());
+        for (java.nio.file.Path f : files) {
+            SearchSpec spec = SearchSpec.load(f);
+            assertEquals(Candidates.total(spec), Candidates.generate(spec).size(), f.toString());
+        }
+    }
 }
