@@ -42,7 +42,7 @@ import java.util.Map;
 public final class Tuner {
     /** A finished candidate. status is "ok" or "failed" (an exception or non-zero exit; score NaN). */
     public record Outcome(int n, Map<String, JsonNode> params, List<String> args, String status, double score,
-                         double seconds, String metrics, String error) {
+                          String scoreExpression, double seconds, String metrics, String error) {
     }
 
     public record Result(Path dir, List<Outcome> records, int ranNow, Outcome best, Path preset, String table) {
@@ -69,6 +69,8 @@ public final class Tuner {
         validate(configs.isEmpty() ? null : configs.get(0)); // before anything is written
         checkIdentity();
         Map<Integer, Outcome> done = readRecords();
+        // Everything recorded, including candidates beyond a smaller budget given this time: the file keeps them.
+        Map<Integer, Outcome> all = new java.util.TreeMap<>();
         List<Outcome> records = new ArrayList<>();
         for (Candidates.Config c : configs) {
             Outcome r = done.get(c.n());
@@ -78,10 +80,13 @@ public final class Tuner {
             }
         }
         // Finished candidates of an earlier run are kept; a changed score expression rescores them.
+        done.values().forEach(r -> all.put(r.n(), rescore(r)));
+        if (!all.isEmpty()) {
+            writeRecords(new ArrayList<>(all.values()));
+        }
         for (Candidates.Config c : configs) {
-            Outcome r = done.get(c.n());
-            if (r != null) {
-                records.add(rescore(r));
+            if (all.containsKey(c.n())) {
+                records.add(all.get(c.n()));
             }
         }
         int pending = configs.size() - records.size();
@@ -108,7 +113,8 @@ public final class Tuner {
                 ranNow++;
                 records.add(r);
                 records.sort(Comparator.comparingInt(Outcome::n));
-                writeRecords(records);
+                all.put(r.n(), r);
+                writeRecords(new ArrayList<>(all.values()));
                 Outcome best = best(records);
                 if (bar != null) {
                     bar.step();
@@ -220,7 +226,7 @@ public final class Tuner {
                     + (err.isEmpty() ? "exit code 2" : err.replaceFirst("^error: ", "")) + " (log: " + log + ")");
         }
         if (code != 0) {
-            return new Outcome(c.n(), c.values(), argv, "failed", Double.NaN, seconds, metrics.toString(),
+            return new Outcome(c.n(), c.values(), argv, "failed", Double.NaN, score.text(), seconds, metrics.toString(),
                     error != null ? error : "exit code " + code + (err.isEmpty() ? "" : ": " + err));
         }
         if (!Files.isRegularFile(metrics)) {
@@ -229,7 +235,7 @@ public final class Tuner {
         }
         double s = score.evaluate(readJson(metrics), metrics.toString());
         System.gc(); // release the finished candidate's native arrays before the next one
-        return new Outcome(c.n(), c.values(), argv, "ok", s, seconds, metrics.toString(), null);
+        return new Outcome(c.n(), c.values(), argv, "ok", s, score.text(), seconds, metrics.toString(), null);
     }
 
     private Outcome rescore(Outcome r) {
@@ -237,12 +243,14 @@ public final class Tuner {
             return r;
         }
         double s = score.evaluate(readJson(Path.of(r.metrics())), r.metrics());
-        return new Outcome(r.n(), r.params(), r.args(), r.status(), s, r.seconds(), r.metrics(), r.error());
+        return new Outcome(r.n(), r.params(), r.args(), r.status(), s, score.text(), r.seconds(), r.metrics(), r.error());
     }
 
     Outcome best(List<Outcome> records) {
         Comparator<Outcome> bySc = Comparator.comparingDouble(Outcome::score);
-        return records.stream().filter(r -> r.status().equals("ok") && !Double.isNaN(r.score()))
+        // A record whose metrics file is gone keeps its old score, which is not comparable under a new expression.
+        return records.stream().filter(r -> r.status().equals("ok") && !Double.isNaN(r.score())
+                        && r.scoreExpression().equals(score.text()))
                 .max(spec.maximize() ? bySc.thenComparing(Outcome::n, Comparator.reverseOrder())
                         : bySc.reversed().thenComparing(Outcome::n, Comparator.reverseOrder()))
                 .orElse(null);
@@ -346,7 +354,8 @@ public final class Tuner {
                 n.get("args").forEach(a -> args.add(a.asText()));
                 JsonNode sc = n.get("score");
                 Outcome r = new Outcome(n.get("n").asInt(), params, args, n.get("status").asText(),
-                        sc == null || !sc.isNumber() ? Double.NaN : sc.doubleValue(), n.get("seconds").asDouble(),
+                        sc == null || !sc.isNumber() ? Double.NaN : sc.doubleValue(), n.get("score_expression").asText(),
+                        n.get("seconds").asDouble(),
                         n.get("metrics").asText(), n.hasNonNull("error") ? n.get("error").asText() : null);
                 m.put(r.n(), r);
             } catch (IOException | RuntimeException e) {
@@ -364,7 +373,7 @@ public final class Tuner {
             n.put("n", r.n());
             ObjectNode ps = n.putObject("params");
             r.params().forEach(ps::set);
-            n.put("score_expression", score.text());
+            n.put("score_expression", r.scoreExpression());
             if (Double.isNaN(r.score())) {
                 n.putNull("score");
             } else {

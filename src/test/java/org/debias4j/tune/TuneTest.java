@@ -144,6 +144,21 @@ class TuneTest {
                 dir.resolve("retrain/99/metrics.json").toFile()), "retrain");
         assertEquals(best, again, 1e-12);
 
+        // Another score over the same finished candidates: rescored from their metrics files, nothing reruns.
+        Out rescored = run("tune", "--space", space.toString(), "--out", out.toString(), "--score",
+                "tests.test_unbiased.metrics.auc", "--minimize");
+        assertEquals(0, rescored.code(), rescored.err() + rescored.out());
+        assertTrue(rescored.out().contains("(6 finished earlier, 0 to run)"), rescored.out());
+        double lowest = Double.POSITIVE_INFINITY;
+        for (JsonNode r : lines(out.resolve("candidates.jsonl"))) {
+            double u = Json.MAPPER.readTree(Path.of(r.get("metrics").asText()).toFile())
+                    .at("/tests/test_unbiased/metrics/auc").asDouble();
+            assertEquals(u, r.get("score").asDouble(), 1e-12);
+            assertEquals("tests.test_unbiased.metrics.auc", r.get("score_expression").asText());
+            lowest = Math.min(lowest, u);
+        }
+        assertTrue(rescored.out().contains("tests.test_unbiased.metrics.auc = " + Tuner.fmt(lowest)), rescored.out());
+
         // The same folder with another seed is another search: refused before anything runs.
         Out other = run("tune", "--space", space.toString(), "--out", out.toString(), "--seed", "12");
         assertEquals(2, other.code());
