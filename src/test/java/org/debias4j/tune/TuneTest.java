@@ -176,6 +176,19 @@ class TuneTest {
     }
 
     @Test
+    void aBaseCommandLineAfterDoubleDashMayUseATrainPreset() throws Exception {
+        Path preset = dir.resolve("tiny-train.json");
+        Files.writeString(preset, "{\"command\": \"train\", \"args\": [\"--arch\", \"resnet20_cifar\"]}");
+        Path space = space("base.json", "\"--lr\": {\"type\": \"continuous\", \"min\": 0.001, \"max\": 0.1}");
+        // '--preset' after '--' belongs to the base command line, not to tune: the train preset expands
+        // and the misspelt parameter is what gets reported.
+        Out o = run("tune", "--space", space.toString(), "--out", dir.resolve("base-search").toString(), "--",
+                "train", "--preset", preset.toString(), "--n-epochs", "1");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("not a valid 'train' command line") && o.err().contains("'--lr'"), o.err());
+    }
+
+    @Test
     void malformedSpaceFilesFailWithTheParameterAndProblem() throws Exception {
         Path f = dir.resolve("neg.json");
         Files.writeString(f, "{\"score\": \"avg_acc\", \"parameters\": {\"--pruning_ratio\": "
