@@ -74,9 +74,10 @@ public final class Tuner {
         List<Outcome> records = new ArrayList<>();
         for (Candidates.Config c : configs) {
             Outcome r = done.get(c.n());
-            if (r != null && !r.args().equals(args(c))) {
-                throw new UserException(dir + " already holds candidate " + c.n() + " with different arguments "
-                        + r.args() + "; use another --out folder for a different search");
+            // Compared by value, not by argument list: the folder may have moved since (its path is in the args).
+            if (r != null && !sameValues(r.params(), c.values())) {
+                throw new UserException(dir + " already holds candidate " + c.n() + " with other values " + r.params()
+                        + " (expected " + c.values() + "); use another --out folder for a different search");
             }
         }
         // Finished candidates of an earlier run are kept; a changed score expression rescores them.
@@ -127,6 +128,18 @@ public final class Tuner {
             }
         }
         return finish(records, ranNow);
+    }
+
+    private static boolean sameValues(Map<String, JsonNode> a, Map<String, JsonNode> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, JsonNode> e : a.entrySet()) {
+            if (!Param.text(e.getValue()).equals(Param.text(b.get(e.getKey())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The candidate's command line: COMMAND, the base args, the parameters' flags, its results folder. */
@@ -226,7 +239,7 @@ public final class Tuner {
                     + (err.isEmpty() ? "exit code 2" : err.replaceFirst("^error: ", "")) + " (log: " + log + ")");
         }
         if (code != 0) {
-            return new Outcome(c.n(), c.values(), argv, "failed", Double.NaN, score.text(), seconds, metrics.toString(),
+            return new Outcome(c.n(), c.values(), argv, "failed", Double.NaN, score.text(), seconds, stored(metrics),
                     error != null ? error : "exit code " + code + (err.isEmpty() ? "" : ": " + err));
         }
         if (!Files.isRegularFile(metrics)) {
@@ -235,14 +248,20 @@ public final class Tuner {
         }
         double s = score.evaluate(readJson(metrics), metrics.toString());
         System.gc(); // release the finished candidate's native arrays before the next one
-        return new Outcome(c.n(), c.values(), argv, "ok", s, score.text(), seconds, metrics.toString(), null);
+        return new Outcome(c.n(), c.values(), argv, "ok", s, score.text(), seconds, stored(metrics), null);
+    }
+
+    /** A metrics path as recorded: relative to the search folder when inside it, so the folder can move. */
+    private String stored(Path metrics) {
+        Path m = metrics.toAbsolutePath().normalize();
+        return m.startsWith(dir) ? dir.relativize(m).toString() : m.toString();
     }
 
     private Outcome rescore(Outcome r) {
-        if (!r.status().equals("ok") || !Files.isRegularFile(Path.of(r.metrics()))) {
+        if (!r.status().equals("ok") || !Files.isRegularFile(dir.resolve(r.metrics()))) {
             return r;
         }
-        double s = score.evaluate(readJson(Path.of(r.metrics())), r.metrics());
+        double s = score.evaluate(readJson(dir.resolve(r.metrics())), dir.resolve(r.metrics()).toString());
         return new Outcome(r.n(), r.params(), r.args(), r.status(), s, score.text(), r.seconds(), r.metrics(), r.error());
     }
 

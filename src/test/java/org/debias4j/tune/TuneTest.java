@@ -151,7 +151,8 @@ class TuneTest {
         assertTrue(rescored.out().contains("(6 finished earlier, 0 to run)"), rescored.out());
         double lowest = Double.POSITIVE_INFINITY;
         for (JsonNode r : lines(out.resolve("candidates.jsonl"))) {
-            double u = Json.MAPPER.readTree(Path.of(r.get("metrics").asText()).toFile())
+            assertEquals("runs/" + r.get("n").asInt() + "/metrics.json", r.get("metrics").asText(), "relative to the folder");
+            double u = Json.MAPPER.readTree(out.resolve(r.get("metrics").asText()).toFile())
                     .at("/tests/test_unbiased/metrics/auc").asDouble();
             assertEquals(u, r.get("score").asDouble(), 1e-12);
             assertEquals("tests.test_unbiased.metrics.auc", r.get("score_expression").asText());
