@@ -174,6 +174,9 @@ public final class Tuner {
         if (c == null) {
             return;
         }
+        if (spec.command().equals("tune")) {
+            throw new UserException("tune: the base command is 'tune' itself; give the command to tune, e.g. train or biaspruner");
+        }
         String[] argv = args(c).toArray(String[]::new);
         CommandLine cl = new CommandLine(new Main());
         cl.setOverwrittenOptionsAllowed(true);

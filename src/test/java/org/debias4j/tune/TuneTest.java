@@ -174,6 +174,9 @@ class TuneTest {
         assertEquals(2, o.code());
         assertTrue(o.err().contains("not a valid 'train' command line") && o.err().contains("--lr"), o.err());
         assertFalse(Files.exists(out), "nothing written");
+        Out self = run("tune", "--space", space.toString(), "--out", out.toString(), "--", "tune", "--space", "x.json");
+        assertEquals(2, self.code());
+        assertTrue(self.err().contains("is 'tune' itself"), self.err());
     }
 
     @Test
