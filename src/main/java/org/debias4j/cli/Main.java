@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BenchmarkCommand.class,
                 BiasPrunerCommand.class,
                 BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
+                TuneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
