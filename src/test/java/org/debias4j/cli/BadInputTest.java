@@ -26,6 +26,10 @@ class BadInputTest {
         return TinyDataAccess.ham(dir.resolve("ham"), 120);
     }
 
+    private Path ham(int lesions) {
+        return TinyDataAccess.ham(dir.resolve("ham"), lesions);
+    }
+
     private static void appendRow(Path ham, String row) throws Exception {
         Files.writeString(ham.resolve("HAM10000_metadata.csv"), row + "\n", StandardOpenOption.APPEND);
     }
@@ -114,7 +118,7 @@ class BadInputTest {
 
     @Test
     void skipBadRowsLeavesThemOutAndReportsThem() throws Exception {
-        Path ham = ham();
+        Path ham = ham(320); // enough for conflicting samples in every pool at p = 0.75
         Files.writeString(ham.resolve("images/ISIC_corrupt.jpg"), "<html>not found</html>");
         Files.write(ham.resolve("images/ISIC_huge.png"), pngHeader(70_000, 70_000));
         appendRow(ham, "HAM_9999991,ISIC_0000000,melanoma,histo,50.0,male,back");
