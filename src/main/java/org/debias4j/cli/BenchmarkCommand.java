@@ -43,8 +43,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
     List<String> positive;
     @Option(names = "--negative", split = ",", description = "classes of target 0 (default: every other class)")
     List<String> negative;
-    @Option(names = "--attribute", required = true, description = "bias attribute: sex, age_group, skin_tone, marked, ...")
+    @Option(names = "--attribute", description = "bias attribute: sex, age_group, skin_tone, marked, ... (or --inject)")
     String attribute;
+    @Option(names = "--inject", description = "markings or rulers: draw the synthetic generator's artefact on the images "
+            + "of the bias-1 samples (the bias is assigned, not read) and write the images into OUT/images")
+    String inject;
+    @Option(names = "--image-size", defaultValue = "128", description = "side of the images drawn with --inject (default ${DEFAULT-VALUE})")
+    int injectSize;
     @Option(names = "--aligned-value", defaultValue = "1",
             description = "attribute value that goes with the positive class (name or code; default ${DEFAULT-VALUE}); bias = 1 for it, 0 for other known values")
     String alignedValue;
@@ -74,6 +79,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
         List<Sample> ok = checkImages(set, skipped);
         int[] pos = classes(set, positive, "--positive");
         int[] neg = negative == null ? null : classes(set, negative, "--negative");
+        if ((attribute == null) == (inject == null)) {
+            throw new UserException("give either --attribute (a bias the dataset records) or --inject markings|rulers");
+        }
+        if (inject != null) {
+            return injected(set, ok, pos, neg, skipped);
+        }
         int aligned = attributeValue(set);
         List<LffBenchmark.Item> items = new ArrayList<>();
         int unknown = 0;
@@ -110,6 +121,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         info.put("skippedRows", skipped.size());
         info.put("skipped", skipped);
         Path images = Datasets.imageDir(dataset, data, imageDir);
+        BenchmarkWriter.checkOutput(out);
         String note = BenchmarkWriter.write(out, r, images, !noLink, info);
 
         String target1 = String.join("+", names(set, pos));
@@ -120,13 +132,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         System.out.println(BenchmarkWriter.table(String.format(Locale.ROOT, "%s benchmark: %s vs %s, bias %s, p = %.3f, seed %d (%d candidates%s)",
                 set.name(), target1, target0, attribute, alignedFraction, seed, items.size(),
                 unknown > 0 ? ", " + unknown + " with unknown " + attribute + " left out" : ""), r, target0, target1, bias0, bias1).toText());
-        if (!skipped.isEmpty()) {
-            System.out.println("Skipped " + skipped.size() + " bad rows (--skip-bad-rows):");
-            skipped.stream().limit(20).forEach(m -> System.out.println("  " + m));
-            if (skipped.size() > 20) {
-                System.out.println("  ... and " + (skipped.size() - 20) + " more (see " + out.resolve(BenchmarkWriter.SPEC_FILE) + ")");
-            }
-        }
+        printSkipped(skipped);
         System.out.println("Wrote " + String.join(", ", r.splits().keySet().stream().map(s -> s + ".csv").toList()) + " to "
                 + out.toAbsolutePath().normalize());
         if (note != null) {
@@ -134,6 +140,68 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         System.out.println("Train: debias4j train --test-no N --csv-dir " + out + " --bias-column bias");
         return 0;
+    }
+
+    private Integer injected(SampleSet set, List<Sample> ok, int[] pos, int[] neg, List<String> skipped) {
+        String attr = org.debias4j.data.datasets.ArtefactInjection.attribute(inject);
+        if (injectSize < 16 || injectSize > 1024) {
+            throw new UserException("--image-size must be between 16 and 1024, got " + injectSize);
+        }
+        List<LffBenchmark.Item> items = new ArrayList<>();
+        for (Sample s : ok) {
+            int y = contains(pos, s.label()) ? 1 : (neg == null ? s.label() >= 0 : contains(neg, s.label())) ? 0 : -1;
+            if (y >= 0) {
+                items.add(new LffBenchmark.Item(s, y, 0));
+            }
+        }
+        LffBenchmark.Spec spec = new LffBenchmark.Spec(alignedFraction, valFraction, testFraction, unbiasedVal, seed);
+        LffBenchmark.Result r = LffBenchmark.assigned(items, spec, set.name() + " (" + set.csv() + ")");
+        BenchmarkWriter.checkOutput(out);
+        Path images = out.resolve("images");
+        if (java.nio.file.Files.isSymbolicLink(images)) {
+            throw new UserException(images + " is a link (an earlier benchmark without --inject): choose another --out");
+        }
+        int n = org.debias4j.data.datasets.ArtefactInjection.images(r, attr);
+        System.out.println("Drawing " + n + " images (" + injectSize + " px, " + attr + " on the bias-1 ones) into " + images);
+        try (me.tongfei.progressbar.ProgressBar bar = PreprocessCommand.progress("inject", n)) {
+            r = org.debias4j.data.datasets.ArtefactInjection.render(r, attr, images, injectSize, seed, maxPixels,
+                    bar == null ? null : d -> bar.step());
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("dataset", set.name());
+        info.put("source", set.csv().toAbsolutePath().normalize().toString());
+        info.put("positive", names(set, pos));
+        info.put("negative", neg == null ? "every other class" : names(set, neg));
+        info.put("inject", attr);
+        info.put("imageSize", injectSize);
+        info.put("alignedFraction", alignedFraction);
+        info.put("valFraction", valFraction);
+        info.put("testFraction", testFraction);
+        info.put("unbiasedVal", unbiasedVal);
+        info.put("seed", seed);
+        info.put("skippedRows", skipped.size());
+        info.put("skipped", skipped);
+        BenchmarkWriter.write(out, r, images, false, info);
+        String target1 = String.join("+", names(set, pos));
+        String target0 = neg == null ? "other" : String.join("+", names(set, neg));
+        System.out.println(BenchmarkWriter.table(String.format(Locale.ROOT,
+                "%s benchmark with injected %s: %s vs %s, p = %.3f, seed %d (%d candidates)", set.name(), attr, target1,
+                target0, alignedFraction, seed, items.size()), r, target0, target1, attr + "=0", attr + "=1").toText());
+        printSkipped(skipped);
+        System.out.println("Wrote " + String.join(", ", r.splits().keySet().stream().map(s -> s + ".csv").toList())
+                + " and images/ to " + out.toAbsolutePath().normalize());
+        System.out.println("Train: debias4j train --test-no N --csv-dir " + out + (attr.equals("marked") ? " --marked" : " --rulers"));
+        return 0;
+    }
+
+    private void printSkipped(List<String> skipped) {
+        if (!skipped.isEmpty()) {
+            System.out.println("Skipped " + skipped.size() + " bad rows (--skip-bad-rows):");
+            skipped.stream().limit(20).forEach(m -> System.out.println("  " + m));
+            if (skipped.size() > 20) {
+                System.out.println("  ... and " + (skipped.size() - 20) + " more (see " + out.resolve(BenchmarkWriter.SPEC_FILE) + ")");
+            }
+        }
     }
 
     /** Every image's header must be a JPEG or PNG of at most --max-pixels; bad ones stop or are skipped. */
