@@ -39,7 +39,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Path imageDir;
     @Option(names = "--labels", description = "fitzpatrick17k label: three (default), nine or condition")
     String labels;
-    @Option(names = "--positive", split = ",", required = true, description = "classes of target 1 (names or indices), e.g. mel")
+    @Option(names = "--positive", split = ",", description = "classes of target 1 (names or indices), e.g. mel (required)")
     List<String> positive;
     @Option(names = "--negative", split = ",", description = "classes of target 0 (default: every other class)")
     List<String> negative;
@@ -63,7 +63,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean unbiasedVal;
     @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--out", required = true, description = "output folder (new, empty, or an earlier benchmark)")
+    @Option(names = "--out", description = "output folder (new, empty, or an earlier benchmark; required)")
     Path out;
     @Option(names = "--no-image-link", description = "do not link OUT/images to the image folder (train then needs --image-dir)")
     boolean noLink;
@@ -72,9 +72,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-pixels", defaultValue = "" + ImageHeader.MAX_PIXELS, description = "largest image (width*height) accepted (default ${DEFAULT-VALUE})")
     long maxPixels;
 
+    @Option(names = "--decode-rate", paramLabel = "N", defaultValue = "0",
+            description = "instead of building: decode and resize the first N images of the dataset through the "
+                    + "training pipeline and print images/s")
+    int decodeRate;
+    @Option(names = "--decode-size", defaultValue = "256", description = "with --decode-rate: output side (default ${DEFAULT-VALUE})")
+    int decodeSize;
+    @Option(names = "--num-workers", defaultValue = "2", description = "with --decode-rate: decoding threads (default ${DEFAULT-VALUE})")
+    int numWorkers;
+
     @Override
     public Integer call() {
         SampleSet set = Datasets.load(dataset, data, imageDir, labels, skipBadRows);
+        if (decodeRate > 0) {
+            return decodeRate(set);
+        }
+        if (positive == null || out == null) {
+            throw new UserException("--positive and --out are required to build a benchmark");
+        }
         List<String> skipped = new ArrayList<>(set.skipped());
         List<Sample> ok = checkImages(set, skipped);
         int[] pos = classes(set, positive, "--positive");
@@ -139,6 +154,41 @@ public final class BenchmarkCommand implements Callable<Integer> {
             System.out.println("Note: " + note);
         }
         System.out.println("Train: debias4j train --test-no N --csv-dir " + out + " --bias-column bias");
+        return 0;
+    }
+
+    /**
+     * Decode + centre-crop + resize rate of the training pipeline (DataVec NativeImageLoader, no cache), over the
+     * first N images, once with one thread and once with --num-workers; a warm-up of 50 images first.
+     */
+    private Integer decodeRate(SampleSet set) {
+        List<Path> files = set.samples().stream().map(Sample::image).filter(java.util.Objects::nonNull).limit(decodeRate + 50L).toList();
+        if (files.size() <= 50) {
+            throw new UserException("--decode-rate needs more than 50 images; " + set.name() + " has " + files.size());
+        }
+        List<Path> warm = files.subList(0, 50);
+        List<Path> timed = files.subList(50, files.size());
+        System.out.printf(Locale.ROOT, "Decode + centre crop + resize to %d px (DataVec NativeImageLoader, the training pipeline), "
+                + "%d %s images:%n", decodeSize, timed.size(), set.name());
+        for (int workers : numWorkers > 1 ? new int[]{1, numWorkers} : new int[]{1}) {
+            org.debias4j.data.ImagePipeline pipe = new org.debias4j.data.ImagePipeline(decodeSize, false, workers);
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(workers);
+            try {
+                pool.submit(() -> warm.parallelStream().forEach(pipe::pixels)).get();
+                long t0 = System.nanoTime();
+                pool.submit(() -> timed.parallelStream().forEach(pipe::pixels)).get();
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "  %d thread%s: %.1f images/s (%.2f s)%n", workers, workers == 1 ? "" : "s",
+                        timed.size() / s, s);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserException("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+        }
         return 0;
     }
 

@@ -180,4 +180,16 @@ class BenchmarkCommandTest {
         assertEquals(2, rerun.code());
         assertTrue(rerun.err().contains("give either --attribute"), rerun.err());
     }
+
+    @Test
+    void decodeRateRunsThroughTheTrainingPipeline() {
+        Path ham = org.debias4j.data.datasets.TinyDataAccess.ham(dir.resolve("ham"), 80);
+        TrainCommandTest.Out o = run("benchmark", "--data", ham.toString(), "--decode-rate", "40", "--decode-size", "16");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("40 HAM10000 images") && o.out().contains("1 thread: ")
+                && o.out().contains("2 threads: ") && o.out().contains("images/s"), o.out());
+        o = run("benchmark", "--data", ham.toString(), "--attribute", "sex");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--positive and --out are required"), o.err());
+    }
 }
