@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Debiased medical image classification on the JVM: Skin Deep Unlearning and BiasPruner.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, MetricsCommand.class,
                 BenchCommand.class, ModelsCommand.class,
+                TuneCommand.class,
                 BenchmarkCommand.class, PreprocessCommand.class, DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
