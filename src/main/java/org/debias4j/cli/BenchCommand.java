@@ -7,7 +7,9 @@ import org.debias4j.util.Json;
 import org.debias4j.util.Memory;
 import org.debias4j.util.UserException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Training and inference images/s and peak resident memory on random data (default: the full suite).")
 public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
     /** PyTorch 1.13, same 2-core CPU, CIFAR ResNet-56, batch 64, Adam (shared/notes/dl4j-m2.1.md, issue 8). */
     static final Map<Integer, double[]> PYTORCH_RESNET56 = Map.of(32, new double[]{152.6, 662}, 64, new double[]{40.2, 136.7});
 
@@ -81,11 +85,15 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("warmup_steps", warmup);
             out.put("timed_steps", timed);
             out.put("results", rows);
-            System.out.println(Json.write(out));
+            out().println(Json.write(out));
             return 0;
         }
-        System.out.println(table(results, "bench (median of " + timed + " steps after " + warmup + " warm-up)").toText());
+        out().println(table(results, "bench (median of " + timed + " steps after " + warmup + " warm-up)").toText());
         return 0;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 
     private Benchmark.Kind parseKind() {
@@ -124,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static Map<String, Object> toJson(Benchmark.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("case", r.spec().label());
-        m.put("kind", r.spec().kind().name().toLowerCase());
+        m.put("kind", r.spec().kind() == Benchmark.Kind.TRAIN_INFER ? "train" : r.spec().kind().name().toLowerCase());
         m.put("model", r.spec().model());
         m.put("image_size", r.spec().imageSize());
         m.put("batch_size", r.spec().batchSize());
@@ -168,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("flat", flat);
             out.put("rss_trace_bytes", r.trace());
             out.put("rss_trace_every_steps", r.traceEvery());
-            System.out.println(Json.write(out));
+            out().println(Json.write(out));
             return 0;
         }
         MetricTable t = new MetricTable("bench --memory: " + c.model() + " " + c.imageSize() + "px batch " + c.batchSize()
@@ -176,8 +184,8 @@ public final class BenchCommand implements Callable<Integer> {
                 "train img/s", "RSS after warm-up", "RSS at end", "max RSS after warm-up", "growth", "flat (< 5%)").digits(2);
         t.row(r.trainImgPerS(), Memory.mib(r.rssAfterWarmup()), Memory.mib(r.rssEnd()), Memory.mib(r.rssMaxAfterWarmup()),
                 String.format("%.1f%%", 100 * r.growth()), flat ? "yes" : "no");
-        System.out.println(t.toText());
-        System.out.println("resident memory every " + r.traceEvery() + " steps: "
+        out().println(t.toText());
+        out().println("resident memory every " + r.traceEvery() + " steps: "
                 + r.trace().stream().map(Memory::mib).toList());
         return 0;
     }
