@@ -122,8 +122,22 @@ public final class NativeOps {
 
         @Override
         public List<SDVariable> doDiff(List<SDVariable> grad) {
-            // Added (broadcast) to the input's gradient from batchnorm_bp: one cheap op instead of four full ones.
             return Collections.singletonList(sameDiff.constant(org.nd4j.linalg.factory.Nd4j.scalar(arg().dataType(), 0)));
+        }
+
+        /**
+         * SameDiff differentiates this op after the batch norm that consumes its outputs (it needs their
+         * gradients), so the input already has batchnorm_bp's full gradient: leave it as it is instead of
+         * adding a zero to it (a full-size add per layer). Without that gradient (the moments used
+         * elsewhere than in {@link #batchNorm}), fall back to adding the zero.
+         */
+        @Override
+        public List<SDVariable> diff(List<SDVariable> grads) {
+            SDVariable x = arg();
+            if (x.hasGradient()) {
+                return Collections.singletonList(x.getGradient());
+            }
+            return super.diff(grads);
         }
     }
 
