@@ -55,7 +55,9 @@ public final class Benchmark {
     }
 
     /** Images per second (NaN where not measured) and the highest sampled resident memory in bytes. */
-    public record Result(Case spec, double trainImgPerS, double inferImgPerS, long peakRssBytes) {
+    /** Also images per second of process CPU time: on a shared machine wall time depends on the others' load, CPU time much less. */
+    public record Result(Case spec, double trainImgPerS, double inferImgPerS, long peakRssBytes, double trainImgPerCpuS,
+                         double inferImgPerCpuS) {
     }
 
     /** Resident memory over a long training run. */
@@ -153,20 +155,21 @@ public final class Benchmark {
         Classifier cl = new Classifier(model(c, List.of(HeadSpec.linear("main", classes))), x, classes);
         Memory memory = Memory.forTraining();
         long[] peak = {0};
-        double train = timed(c, "train", () -> {
+        double[] train = timed(c, "train", () -> {
             cl.step();
             memory.afterStep();
         }, peak);
-        double infer = timed(c, "inference", () -> cl.model.predict(x, "main").get("main").close(), peak);
-        return new Result(c, c.batchSize() / train, c.batchSize() / infer, peak[0]);
+        double[] infer = timed(c, "inference", () -> cl.model.predict(x, "main").get("main").close(), peak);
+        return new Result(c, c.batchSize() / train[0], c.batchSize() / infer[0], peak[0], c.batchSize() / train[1],
+                c.batchSize() / infer[1]);
     }
 
     private Result inferOnly(Case c) {
         INDArray x = images(c);
         Model m = model(c, List.of(HeadSpec.linear("main", classes)));
         long[] peak = {0};
-        double infer = timed(c, "inference", () -> m.predict(x, "main").get("main").close(), peak);
-        return new Result(c, Double.NaN, c.batchSize() / infer, peak[0]);
+        double[] infer = timed(c, "inference", () -> m.predict(x, "main").get("main").close(), peak);
+        return new Result(c, Double.NaN, c.batchSize() / infer[0], peak[0], Double.NaN, c.batchSize() / infer[1]);
     }
 
     /**
@@ -216,12 +219,12 @@ public final class Benchmark {
         }
         Memory memory = Memory.forTraining();
         long[] peak = {0};
-        double t = timed(c, "unlearning", () -> {
+        double[] t = timed(c, "unlearning", () -> {
             runner.run(step1, ph, 0);
             runner.run(step2, ph, 0);
             memory.afterStep();
         }, peak);
-        return new Result(c, c.batchSize() / t, Double.NaN, peak[0]);
+        return new Result(c, c.batchSize() / t[0], Double.NaN, peak[0], c.batchSize() / t[1], Double.NaN);
     }
 
     /** BiasPruner's scoring pass: unit activations of every block and their per-unit spatial means. */
@@ -230,31 +233,41 @@ public final class Benchmark {
         Model m = model(c, List.of(HeadSpec.linear("main", classes)));
         String[] acts = m.unitActivations().toArray(new String[0]);
         long[] peak = {0};
-        double t = timed(c, "scoring", () -> {
+        double[] t = timed(c, "scoring", () -> {
             Map<String, INDArray> out = m.sd().output(Map.of(Model.INPUT, x), acts);
             for (INDArray a : out.values()) {
                 a.mean(2, 3).close();
                 a.close();
             }
         }, peak);
-        return new Result(c, Double.NaN, c.batchSize() / t, peak[0]);
+        return new Result(c, Double.NaN, c.batchSize() / t[0], peak[0], Double.NaN, c.batchSize() / t[1]);
     }
 
-    /** Median seconds per call of {@code body} over the timed steps, after the warm-up. */
-    private double timed(Case c, String what, Runnable body, long[] peak) {
+    /** Median wall and process-CPU seconds per call of {@code body} over the timed steps, after the warm-up. */
+    private double[] timed(Case c, String what, Runnable body, long[] peak) {
         double[] times = new double[steps];
+        double[] cpu = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
             long t0 = System.nanoTime();
+            long c0 = processCpuNanos();
             body.run();
             if (i >= warmup) {
                 times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                cpu[i - warmup] = (processCpuNanos() - c0) / 1e9;
             }
             peak[0] = Math.max(peak[0], Memory.residentBytes());
         }
         double med = median(times);
-        progress.accept(String.format("%s %dpx batch %d: %s %.3f s per step (median of %d)", c.label(), c.imageSize(),
-                c.batchSize(), what, med, steps));
-        return med;
+        double medCpu = median(cpu);
+        progress.accept(String.format("%s %dpx batch %d: %s %.3f s (%.3f CPU-s) per step (median of %d)", c.label(),
+                c.imageSize(), c.batchSize(), what, med, medCpu, steps));
+        return new double[]{med, medCpu};
+    }
+
+    /** CPU time of this process (all threads, native included), or 0 where the JVM cannot tell. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
     }
 
     /**

@@ -115,12 +115,13 @@ public final class BenchCommand implements Callable<Integer> {
     /** The results as a table (also used for README's before/after figures). */
     public static MetricTable table(List<Benchmark.Result> results, String title) {
         MetricTable t = new MetricTable(title, "case", "size", "batch", "train img/s", "infer img/s",
-                "x PyTorch train", "x PyTorch infer", "peak RSS").digits(2);
+                "x PyTorch train", "x PyTorch infer", "train img/CPU-s", "infer img/CPU-s", "peak RSS").digits(2);
         for (Benchmark.Result r : results) {
             double[] torch = pytorch(r.spec());
             t.row(r.spec().label(), r.spec().imageSize(), r.spec().batchSize(), cell(r.trainImgPerS()),
                     cell(r.inferImgPerS()), torch != null ? cell(r.trainImgPerS() / torch[0]) : "-",
-                    torch != null ? cell(r.inferImgPerS() / torch[1]) : "-", Memory.mib(r.peakRssBytes()));
+                    torch != null ? cell(r.inferImgPerS() / torch[1]) : "-", cell(r.trainImgPerCpuS()), cell(r.inferImgPerCpuS()),
+                    Memory.mib(r.peakRssBytes()));
         }
         return t;
     }
@@ -141,6 +142,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!Double.isNaN(r.inferImgPerS())) {
             m.put("infer_img_per_s", r.inferImgPerS());
+        }
+        if (!Double.isNaN(r.trainImgPerCpuS())) {
+            m.put("train_img_per_cpu_s", r.trainImgPerCpuS());
+        }
+        if (!Double.isNaN(r.inferImgPerCpuS())) {
+            m.put("infer_img_per_cpu_s", r.inferImgPerCpuS());
         }
         m.put("peak_rss_bytes", r.peakRssBytes());
         double[] torch = pytorch(r.spec());
