@@ -226,7 +226,20 @@ public final class ContinualRun {
             } else {
                 scores = Pruning.magnitudeScores(model);
             }
-            keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
+            if (bias) {
+                // BiasPruner prunes the full network: earlier tasks' units may leave this task's subnetwork.
+                keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
+            } else {
+                // PackNet keeps every earlier task's unit and prunes only among the units this task trained.
+                Map<String, boolean[]> free = freeUnits(keep, used);
+                keep = Pruning.prune(scores, free, c.pruningRatio(), c.pruneScope().equals("global"));
+                keep.forEach((k, v) -> {
+                    boolean[] u = used.get(k);
+                    for (int i = 0; u != null && i < v.length; i++) {
+                        v[i] |= u[i];
+                    }
+                });
+            }
             writeMasks(t, keep, scores);
             log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
                     count(keep, false), count(keep, true) + count(keep, false), bias ? "bias" : "magnitude",
@@ -396,6 +409,19 @@ public final class ContinualRun {
 
     private static void setMasks(Model model, Map<String, boolean[]> keep) {
         model.masks().forEach((k, v) -> v.set(keep.get(k)));
+    }
+
+    private static Map<String, boolean[]> freeUnits(Map<String, boolean[]> all, Map<String, boolean[]> used) {
+        Map<String, boolean[]> free = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            boolean[] f = v.clone();
+            boolean[] u = used.get(k);
+            for (int i = 0; u != null && i < f.length; i++) {
+                f[i] &= !u[i];
+            }
+            free.put(k, f);
+        });
+        return free;
     }
 
     private static int count(Map<String, boolean[]> m, boolean value) {
