@@ -478,6 +478,10 @@ public final class ContinualRun {
                     r.oracleAccuracy(), r.selectionAccuracy(), r.fairness().eodd()));
         }
         log.line(sb.toString());
+        Map<String, Object> s = stepSummary(next, after);
+        log.line(String.format("after task %d: avg_acc %.4f  bwt %.4f  forgetting %.4f  (oracle avg_acc %.4f)  EOdd %.4f  "
+                        + "worst_group_acc %.4f  task selection %.4f", after, s.get("avg_acc"), s.get("bwt"), s.get("forgetting"),
+                s.get("oracle_avg_acc"), s.get("eodd"), s.get("worst_group_acc"), s.get("task_selection_acc")));
         return next;
     }
 
@@ -632,6 +636,11 @@ public final class ContinualRun {
         m.put("task_selection_acc", sel);
         m.put("oracle", Map.of("avg_acc", co.averageAccuracy(), "bwt", nz(co.backwardTransfer()),
                 "forgetting", nz(co.forgetting())));
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (int i = 0; i < p.results().size(); i++) {
+            steps.add(stepSummary(p, i));
+        }
+        m.put("after_each_task", steps);
         m.put("acc_matrix", p.acc());
         m.put("acc_matrix_oracle", p.oracle());
         m.put("task_selection_matrix", p.selection());
@@ -643,6 +652,35 @@ public final class ContinualRun {
                         + "then averaged over tasks",
                 "worst_group_acc", "lowest accuracy over (class, sensitive value) groups per task, averaged over tasks"));
         return m;
+    }
+
+    /** Continual and fairness summaries over the tasks learned after task i (the top-left (i+1) x (i+1) matrix). */
+    static Map<String, Object> stepSummary(Progress p, int i) {
+        double[][] a = new double[i + 1][i + 1];
+        double[][] o = new double[i + 1][i + 1];
+        for (int r = 0; r <= i; r++) {
+            a[r] = Arrays.copyOf(p.acc()[r], i + 1);
+            o[r] = Arrays.copyOf(p.oracle()[r], i + 1);
+        }
+        ContinualMetrics cm = ContinualMetrics.of(a);
+        double eodd = 0;
+        double worst = 0;
+        double sel = 0;
+        for (TaskResult t : p.results().get(i)) {
+            eodd += t.fairness().eodd() / (i + 1);
+            worst += t.worstGroupAccuracy() / (i + 1);
+            sel += t.selectionAccuracy() / (i + 1);
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("after_task", i);
+        s.put("avg_acc", cm.averageAccuracy());
+        s.put("bwt", nz(cm.backwardTransfer()));
+        s.put("forgetting", nz(cm.forgetting()));
+        s.put("oracle_avg_acc", ContinualMetrics.of(o).averageAccuracy());
+        s.put("eodd", eodd);
+        s.put("worst_group_acc", worst);
+        s.put("task_selection_acc", sel);
+        return s;
     }
 
     /** Single-task runs have no BWT / forgetting: reported as 0 so scores stay numeric. */
@@ -662,6 +700,14 @@ public final class ContinualRun {
         r.table(matrix("Accuracy matrix (" + c.inference() + "): row = after task i, column = test of task j", p.acc()));
         r.table(matrix("Accuracy matrix (oracle task id)", p.oracle()));
         r.table(matrix("Task selection accuracy (" + c.inference() + ")", p.selection()));
+        MetricTable steps = new MetricTable("After each task (" + c.inference() + ")", "after task", "avg_acc", "bwt",
+                "forgetting", "oracle_avg_acc", "EOdd", "worst_group_acc", "task_selection");
+        for (int i = 0; i < p.results().size(); i++) {
+            Map<String, Object> s = stepSummary(p, i);
+            steps.row(i, s.get("avg_acc"), s.get("bwt"), s.get("forgetting"), s.get("oracle_avg_acc"), s.get("eodd"),
+                    s.get("worst_group_acc"), s.get("task_selection_acc"));
+        }
+        r.table(steps);
         r.table(ContinualMetrics.of(p.acc()).table());
         MetricTable f = new MetricTable("Fairness after the last task (unbiased test split, sensitive attribute per task)",
                 "task", "sensitive", "acc", "acc_oracle", "worst_group_acc", "DP_diff", "EOdds_diff", "EOpp0", "EOpp1", "EOdd");
