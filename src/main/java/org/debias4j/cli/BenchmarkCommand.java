@@ -39,12 +39,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Path imageDir;
     @Option(names = "--labels", description = "fitzpatrick17k label: three (default), nine or condition")
     String labels;
-    @Option(names = "--positive", split = ",", required = true, description = "classes of target 1 (names or indices), e.g. mel")
+    @Option(names = "--positive", split = ",", description = "classes of target 1 (names or indices), e.g. mel (required)")
     List<String> positive;
     @Option(names = "--negative", split = ",", description = "classes of target 0 (default: every other class)")
     List<String> negative;
-    @Option(names = "--attribute", required = true, description = "bias attribute: sex, age_group, skin_tone, marked, ...")
+    @Option(names = "--attribute", description = "bias attribute: sex, age_group, skin_tone, marked, ... (or --inject)")
     String attribute;
+    @Option(names = "--inject", description = "markings or rulers: draw the synthetic generator's artefact on the images "
+            + "of the bias-1 samples (the bias is assigned, not read) and write the images into OUT/images")
+    String inject;
+    @Option(names = "--image-size", defaultValue = "128", description = "side of the images drawn with --inject (default ${DEFAULT-VALUE})")
+    int injectSize;
     @Option(names = "--aligned-value", defaultValue = "1",
             description = "attribute value that goes with the positive class (name or code; default ${DEFAULT-VALUE}); bias = 1 for it, 0 for other known values")
     String alignedValue;
@@ -58,7 +63,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean unbiasedVal;
     @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--out", required = true, description = "output folder (new, empty, or an earlier benchmark)")
+    @Option(names = "--out", description = "output folder (new, empty, or an earlier benchmark; required)")
     Path out;
     @Option(names = "--no-image-link", description = "do not link OUT/images to the image folder (train then needs --image-dir)")
     boolean noLink;
@@ -67,13 +72,34 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-pixels", defaultValue = "" + ImageHeader.MAX_PIXELS, description = "largest image (width*height) accepted (default ${DEFAULT-VALUE})")
     long maxPixels;
 
+    @Option(names = "--decode-rate", paramLabel = "N", defaultValue = "0",
+            description = "instead of building: decode and resize the first N images of the dataset through the "
+                    + "training pipeline and print images/s")
+    int decodeRate;
+    @Option(names = "--decode-size", defaultValue = "256", description = "with --decode-rate: output side (default ${DEFAULT-VALUE})")
+    int decodeSize;
+    @Option(names = "--num-workers", defaultValue = "2", description = "with --decode-rate: decoding threads (default ${DEFAULT-VALUE})")
+    int numWorkers;
+
     @Override
     public Integer call() {
         SampleSet set = Datasets.load(dataset, data, imageDir, labels, skipBadRows);
+        if (decodeRate > 0) {
+            return decodeRate(set);
+        }
+        if (positive == null || out == null) {
+            throw new UserException("--positive and --out are required to build a benchmark");
+        }
         List<String> skipped = new ArrayList<>(set.skipped());
         List<Sample> ok = checkImages(set, skipped);
         int[] pos = classes(set, positive, "--positive");
         int[] neg = negative == null ? null : classes(set, negative, "--negative");
+        if ((attribute == null) == (inject == null)) {
+            throw new UserException("give either --attribute (a bias the dataset records) or --inject markings|rulers");
+        }
+        if (inject != null) {
+            return injected(set, ok, pos, neg, skipped);
+        }
         int aligned = attributeValue(set);
         List<LffBenchmark.Item> items = new ArrayList<>();
         int unknown = 0;
@@ -110,6 +136,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         info.put("skippedRows", skipped.size());
         info.put("skipped", skipped);
         Path images = Datasets.imageDir(dataset, data, imageDir);
+        BenchmarkWriter.checkOutput(out);
         String note = BenchmarkWriter.write(out, r, images, !noLink, info);
 
         String target1 = String.join("+", names(set, pos));
@@ -120,13 +147,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         System.out.println(BenchmarkWriter.table(String.format(Locale.ROOT, "%s benchmark: %s vs %s, bias %s, p = %.3f, seed %d (%d candidates%s)",
                 set.name(), target1, target0, attribute, alignedFraction, seed, items.size(),
                 unknown > 0 ? ", " + unknown + " with unknown " + attribute + " left out" : ""), r, target0, target1, bias0, bias1).toText());
-        if (!skipped.isEmpty()) {
-            System.out.println("Skipped " + skipped.size() + " bad rows (--skip-bad-rows):");
-            skipped.stream().limit(20).forEach(m -> System.out.println("  " + m));
-            if (skipped.size() > 20) {
-                System.out.println("  ... and " + (skipped.size() - 20) + " more (see " + out.resolve(BenchmarkWriter.SPEC_FILE) + ")");
-            }
-        }
+        printSkipped(skipped);
         System.out.println("Wrote " + String.join(", ", r.splits().keySet().stream().map(s -> s + ".csv").toList()) + " to "
                 + out.toAbsolutePath().normalize());
         if (note != null) {
@@ -134,6 +155,103 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         System.out.println("Train: debias4j train --test-no N --csv-dir " + out + " --bias-column bias");
         return 0;
+    }
+
+    /**
+     * Decode + centre-crop + resize rate of the training pipeline (DataVec NativeImageLoader, no cache), over the
+     * first N images, once with one thread and once with --num-workers; a warm-up of 50 images first.
+     */
+    private Integer decodeRate(SampleSet set) {
+        List<Path> files = set.samples().stream().map(Sample::image).filter(java.util.Objects::nonNull).limit(decodeRate + 50L).toList();
+        if (files.size() <= 50) {
+            throw new UserException("--decode-rate needs more than 50 images; " + set.name() + " has " + files.size());
+        }
+        List<Path> warm = files.subList(0, 50);
+        List<Path> timed = files.subList(50, files.size());
+        System.out.printf(Locale.ROOT, "Decode + centre crop + resize to %d px (DataVec NativeImageLoader, the training pipeline), "
+                + "%d %s images:%n", decodeSize, timed.size(), set.name());
+        for (int workers : numWorkers > 1 ? new int[]{1, numWorkers} : new int[]{1}) {
+            org.debias4j.data.ImagePipeline pipe = new org.debias4j.data.ImagePipeline(decodeSize, false, workers);
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(workers);
+            try {
+                pool.submit(() -> warm.parallelStream().forEach(pipe::pixels)).get();
+                long t0 = System.nanoTime();
+                pool.submit(() -> timed.parallelStream().forEach(pipe::pixels)).get();
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "  %d thread%s: %.1f images/s (%.2f s)%n", workers, workers == 1 ? "" : "s",
+                        timed.size() / s, s);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserException("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        return 0;
+    }
+
+    private Integer injected(SampleSet set, List<Sample> ok, int[] pos, int[] neg, List<String> skipped) {
+        String attr = org.debias4j.data.datasets.ArtefactInjection.attribute(inject);
+        if (injectSize < 16 || injectSize > 1024) {
+            throw new UserException("--image-size must be between 16 and 1024, got " + injectSize);
+        }
+        List<LffBenchmark.Item> items = new ArrayList<>();
+        for (Sample s : ok) {
+            int y = contains(pos, s.label()) ? 1 : (neg == null ? s.label() >= 0 : contains(neg, s.label())) ? 0 : -1;
+            if (y >= 0) {
+                items.add(new LffBenchmark.Item(s, y, 0));
+            }
+        }
+        LffBenchmark.Spec spec = new LffBenchmark.Spec(alignedFraction, valFraction, testFraction, unbiasedVal, seed);
+        LffBenchmark.Result r = LffBenchmark.assigned(items, spec, set.name() + " (" + set.csv() + ")");
+        BenchmarkWriter.checkOutput(out);
+        Path images = out.resolve("images");
+        if (java.nio.file.Files.isSymbolicLink(images)) {
+            throw new UserException(images + " is a link (an earlier benchmark without --inject): choose another --out");
+        }
+        int n = org.debias4j.data.datasets.ArtefactInjection.images(r, attr);
+        System.out.println("Drawing " + n + " images (" + injectSize + " px, " + attr + " on the bias-1 ones) into " + images);
+        try (me.tongfei.progressbar.ProgressBar bar = PreprocessCommand.progress("inject", n)) {
+            r = org.debias4j.data.datasets.ArtefactInjection.render(r, attr, images, injectSize, seed, maxPixels,
+                    bar == null ? null : d -> bar.step());
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("dataset", set.name());
+        info.put("source", set.csv().toAbsolutePath().normalize().toString());
+        info.put("positive", names(set, pos));
+        info.put("negative", neg == null ? "every other class" : names(set, neg));
+        info.put("inject", attr);
+        info.put("imageSize", injectSize);
+        info.put("alignedFraction", alignedFraction);
+        info.put("valFraction", valFraction);
+        info.put("testFraction", testFraction);
+        info.put("unbiasedVal", unbiasedVal);
+        info.put("seed", seed);
+        info.put("skippedRows", skipped.size());
+        info.put("skipped", skipped);
+        BenchmarkWriter.write(out, r, images, false, info);
+        String target1 = String.join("+", names(set, pos));
+        String target0 = neg == null ? "other" : String.join("+", names(set, neg));
+        System.out.println(BenchmarkWriter.table(String.format(Locale.ROOT,
+                "%s benchmark with injected %s: %s vs %s, p = %.3f, seed %d (%d candidates)", set.name(), attr, target1,
+                target0, alignedFraction, seed, items.size()), r, target0, target1, attr + "=0", attr + "=1").toText());
+        printSkipped(skipped);
+        System.out.println("Wrote " + String.join(", ", r.splits().keySet().stream().map(s -> s + ".csv").toList())
+                + " and images/ to " + out.toAbsolutePath().normalize());
+        System.out.println("Train: debias4j train --test-no N --csv-dir " + out + (attr.equals("marked") ? " --marked" : " --rulers"));
+        return 0;
+    }
+
+    private void printSkipped(List<String> skipped) {
+        if (!skipped.isEmpty()) {
+            System.out.println("Skipped " + skipped.size() + " bad rows (--skip-bad-rows):");
+            skipped.stream().limit(20).forEach(m -> System.out.println("  " + m));
+            if (skipped.size() > 20) {
+                System.out.println("  ... and " + (skipped.size() - 20) + " more (see " + out.resolve(BenchmarkWriter.SPEC_FILE) + ")");
+            }
+        }
     }
 
     /** Every image's header must be a JPEG or PNG of at most --max-pixels; bad ones stop or are skipped. */

@@ -147,8 +147,9 @@ public final class BiasPrunerCommand implements Callable<Integer> {
         InferenceRule.parse(inference);
         String ds = normaliseDataset(dataset);
         int perTask = numClasses == null ? 2 : numClasses;
-        if (ds.equals("synthetic") && perTask != 2) {
-            throw new UserException("--num_classes: the synthetic sequence has 2 classes per task, got " + perTask);
+        if (perTask != 2) {
+            throw new UserException("--num_classes: the " + ds + " sequence has 2 classes per task (binary "
+                    + "Learning-from-Failure tasks), got " + perTask);
         }
         if (!arch.endsWith("_cifar")) {
             throw new UserException("--arch must be a CIFAR ResNet (resnet20_cifar, resnet32_cifar, resnet44_cifar, "

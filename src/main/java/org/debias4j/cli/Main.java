@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
         description = "Debiased medical image classification on the JVM: Skin Deep Unlearning and BiasPruner.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, MetricsCommand.class,
                 BenchCommand.class, ModelsCommand.class,
-                BenchmarkCommand.class,
+                TuneCommand.class,
+                BenchmarkCommand.class, PreprocessCommand.class, DownloadCommand.class,
                 BiasPrunerCommand.class,
                 BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
-                TuneCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

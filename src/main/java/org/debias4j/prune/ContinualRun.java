@@ -226,7 +226,20 @@ public final class ContinualRun {
             } else {
                 scores = Pruning.magnitudeScores(model);
             }
-            keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
+            if (bias) {
+                // BiasPruner prunes the full network: earlier tasks' units may leave this task's subnetwork.
+                keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
+            } else {
+                // PackNet keeps every earlier task's unit and prunes only among the units this task trained.
+                Map<String, boolean[]> free = freeUnits(keep, used);
+                keep = Pruning.prune(scores, free, c.pruningRatio(), c.pruneScope().equals("global"));
+                keep.forEach((k, v) -> {
+                    boolean[] u = used.get(k);
+                    for (int i = 0; u != null && i < v.length; i++) {
+                        v[i] |= u[i];
+                    }
+                });
+            }
             writeMasks(t, keep, scores);
             log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
                     count(keep, false), count(keep, true) + count(keep, false), bias ? "bias" : "magnitude",
@@ -398,6 +411,19 @@ public final class ContinualRun {
         model.masks().forEach((k, v) -> v.set(keep.get(k)));
     }
 
+    private static Map<String, boolean[]> freeUnits(Map<String, boolean[]> all, Map<String, boolean[]> used) {
+        Map<String, boolean[]> free = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            boolean[] f = v.clone();
+            boolean[] u = used.get(k);
+            for (int i = 0; u != null && i < f.length; i++) {
+                f[i] &= !u[i];
+            }
+            free.put(k, f);
+        });
+        return free;
+    }
+
     private static int count(Map<String, boolean[]> m, boolean value) {
         int n = 0;
         for (boolean[] b : m.values()) {
@@ -452,6 +478,10 @@ public final class ContinualRun {
                     r.oracleAccuracy(), r.selectionAccuracy(), r.fairness().eodd()));
         }
         log.line(sb.toString());
+        Map<String, Object> s = stepSummary(next, after);
+        log.line(String.format("after task %d: avg_acc %.4f  bwt %.4f  forgetting %.4f  (oracle avg_acc %.4f)  EOdd %.4f  "
+                        + "worst_group_acc %.4f  task selection %.4f", after, s.get("avg_acc"), s.get("bwt"), s.get("forgetting"),
+                s.get("oracle_avg_acc"), s.get("eodd"), s.get("worst_group_acc"), s.get("task_selection_acc")));
         return next;
     }
 
@@ -606,6 +636,11 @@ public final class ContinualRun {
         m.put("task_selection_acc", sel);
         m.put("oracle", Map.of("avg_acc", co.averageAccuracy(), "bwt", nz(co.backwardTransfer()),
                 "forgetting", nz(co.forgetting())));
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (int i = 0; i < p.results().size(); i++) {
+            steps.add(stepSummary(p, i));
+        }
+        m.put("after_each_task", steps);
         m.put("acc_matrix", p.acc());
         m.put("acc_matrix_oracle", p.oracle());
         m.put("task_selection_matrix", p.selection());
@@ -617,6 +652,35 @@ public final class ContinualRun {
                         + "then averaged over tasks",
                 "worst_group_acc", "lowest accuracy over (class, sensitive value) groups per task, averaged over tasks"));
         return m;
+    }
+
+    /** Continual and fairness summaries over the tasks learned after task i (the top-left (i+1) x (i+1) matrix). */
+    static Map<String, Object> stepSummary(Progress p, int i) {
+        double[][] a = new double[i + 1][i + 1];
+        double[][] o = new double[i + 1][i + 1];
+        for (int r = 0; r <= i; r++) {
+            a[r] = Arrays.copyOf(p.acc()[r], i + 1);
+            o[r] = Arrays.copyOf(p.oracle()[r], i + 1);
+        }
+        ContinualMetrics cm = ContinualMetrics.of(a);
+        double eodd = 0;
+        double worst = 0;
+        double sel = 0;
+        for (TaskResult t : p.results().get(i)) {
+            eodd += t.fairness().eodd() / (i + 1);
+            worst += t.worstGroupAccuracy() / (i + 1);
+            sel += t.selectionAccuracy() / (i + 1);
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("after_task", i);
+        s.put("avg_acc", cm.averageAccuracy());
+        s.put("bwt", nz(cm.backwardTransfer()));
+        s.put("forgetting", nz(cm.forgetting()));
+        s.put("oracle_avg_acc", ContinualMetrics.of(o).averageAccuracy());
+        s.put("eodd", eodd);
+        s.put("worst_group_acc", worst);
+        s.put("task_selection_acc", sel);
+        return s;
     }
 
     /** Single-task runs have no BWT / forgetting: reported as 0 so scores stay numeric. */
@@ -636,6 +700,14 @@ public final class ContinualRun {
         r.table(matrix("Accuracy matrix (" + c.inference() + "): row = after task i, column = test of task j", p.acc()));
         r.table(matrix("Accuracy matrix (oracle task id)", p.oracle()));
         r.table(matrix("Task selection accuracy (" + c.inference() + ")", p.selection()));
+        MetricTable steps = new MetricTable("After each task (" + c.inference() + ")", "after task", "avg_acc", "bwt",
+                "forgetting", "oracle_avg_acc", "EOdd", "worst_group_acc", "task_selection");
+        for (int i = 0; i < p.results().size(); i++) {
+            Map<String, Object> s = stepSummary(p, i);
+            steps.row(i, s.get("avg_acc"), s.get("bwt"), s.get("forgetting"), s.get("oracle_avg_acc"), s.get("eodd"),
+                    s.get("worst_group_acc"), s.get("task_selection_acc"));
+        }
+        r.table(steps);
         r.table(ContinualMetrics.of(p.acc()).table());
         MetricTable f = new MetricTable("Fairness after the last task (unbiased test split, sensitive attribute per task)",
                 "task", "sensitive", "acc", "acc_oracle", "worst_group_acc", "DP_diff", "EOdds_diff", "EOpp0", "EOpp1", "EOdd");

@@ -5,7 +5,6 @@ import org.debias4j.data.ImageDataset;
 import org.debias4j.data.ImagePipeline;
 import org.debias4j.nn.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,9 +106,5 @@ final class TaskEval {
             }
         }
         return out;
-    }
-
-    static INDArray ones(int n) {
-        return Nd4j.ones(n);
     }
 }

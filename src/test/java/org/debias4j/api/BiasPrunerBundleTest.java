@@ -24,7 +24,7 @@ class BiasPrunerBundleTest {
     void biasPrunerRunBundlesAndPredictsWithItsSubnetwork(@TempDir Path dir) throws Exception {
         Path results = dir.resolve("results");
         assertEquals(0, Main.run("biaspruner", "--tasks", "2", "--arch", "resnet20_cifar", "--width-mult", "0.25",
-                "--image-size", "32", "--batch", "16", "--num_epochs", "1", "--train-size", "48", "--val-size", "16",
+                "--image-size", "32", "--batch", "16", "--num_epochs", "1", "--finetune_epochs", "1", "--train-size", "48", "--val-size", "16",
                 "--test-size", "16", "--DEBUG", "--test-no", "1", "--results-dir", results.toString()));
         Path run = results.resolve("1");
         Path bundle = Bundles.fromRun(run, dir.resolve("bp"), null, null);

@@ -129,4 +129,67 @@ class BenchmarkCommandTest {
         }
         assertEquals(Set.of("notes.txt"), files);
     }
+
+    @Test
+    void injectedMarkingsAreDrawnOnTheBiasOneImagesOnly() throws Exception {
+        Path ham = org.debias4j.data.datasets.TinyDataAccess.ham(dir.resolve("ham"), 100);
+        Path out = dir.resolve("ink");
+        TrainCommandTest.Out o = run("benchmark", "--data", ham.toString(), "--positive", "mel", "--negative", "nv",
+                "--inject", "markings", "--image-size", "32", "--aligned-fraction", "0.8", "--out", out.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("mel & marked=1"), o.out());
+        CsvTable t = CsvTable.read(out.resolve("train.csv"));
+        int[] cells = new int[4];
+        int changedPixels = 0;
+        for (int r = 0; r < t.size(); r++) {
+            int y = t.getInt(r, "target");
+            int b = t.getInt(r, "bias");
+            assertEquals(b, t.getInt(r, "marked"));
+            String name = t.get(r, "image_name");
+            assertTrue(name.endsWith("_marked" + b + ".png"), name);
+            cells[2 * y + b]++;
+            {
+                java.awt.image.BufferedImage marked = javax.imageio.ImageIO.read(out.resolve("images").resolve(name).toFile());
+                java.awt.image.BufferedImage plain = org.debias4j.data.datasets.ImageOps.resize(
+                        org.debias4j.data.datasets.ImageOps.cropSquare(javax.imageio.ImageIO.read(
+                                ham.resolve("images").resolve(name.replace("_marked" + b + ".png", ".jpg")).toFile())), 32, 32);
+                assertEquals(32, marked.getWidth());
+                int changed = 0;
+                for (int y2 = 0; y2 < 32; y2++) {
+                    for (int x = 0; x < 32; x++) {
+                        if (marked.getRGB(x, y2) != plain.getRGB(x, y2)) {
+                            changed++;
+                        }
+                    }
+                }
+                if (b == 0) {
+                    assertEquals(0, changed, name + " has no artefact: it is the plain crop");
+                } else {
+                    assertTrue(changed > 0, name + " shows its ink");
+                    changedPixels += changed;
+                }
+            }
+        }
+        // every sample of the pool is used; per class round(n p) aligned
+        assertEquals(Math.round((cells[2] + cells[3]) * 0.8), cells[3]);
+        assertEquals(Math.round((cells[0] + cells[1]) * 0.8), cells[0]);
+        assertTrue(changedPixels / (double) (cells[1] + cells[3]) > 10, "ink covers more than 10 of 1024 pixels on average");
+        assertTrue(Files.isRegularFile(out.resolve("images").resolve(t.get(0, "image_name"))));
+        TrainCommandTest.Out rerun = run("benchmark", "--data", ham.toString(), "--positive", "mel", "--negative", "nv",
+                "--inject", "rulers", "--attribute", "sex", "--out", out.toString());
+        assertEquals(2, rerun.code());
+        assertTrue(rerun.err().contains("give either --attribute"), rerun.err());
+    }
+
+    @Test
+    void decodeRateRunsThroughTheTrainingPipeline() {
+        Path ham = org.debias4j.data.datasets.TinyDataAccess.ham(dir.resolve("ham"), 80);
+        TrainCommandTest.Out o = run("benchmark", "--data", ham.toString(), "--decode-rate", "40", "--decode-size", "16");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("40 HAM10000 images") && o.out().contains("1 thread: ")
+                && o.out().contains("2 threads: ") && o.out().contains("images/s"), o.out());
+        o = run("benchmark", "--data", ham.toString(), "--attribute", "sex");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--positive and --out are required"), o.err());
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -124,5 +125,35 @@ class FrozenSubnetworkTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> oracle = (Map<String, Object>) result.metrics().get("oracle");
         assertEquals(0.0, (Double) oracle.get("forgetting"), 0.0);
+    }
+
+    @Test
+    void aKilledRunResumesAtTheNextTaskWithTheSameResult() throws Exception {
+        Path copy = dir.resolve("resumed");
+        Path src = dir.resolve("results");
+        try (java.util.stream.Stream<Path> s = Files.walk(src)) {
+            for (Path p : s.toList()) {
+                Path to = copy.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        Path run = copy.resolve("1");
+        // as if killed during task 1: its finished-task checkpoint and the outputs are not there yet
+        Files.delete(run.resolve("checkpoints/after-task1.safetensors"));
+        Files.delete(run.resolve("metrics.json"));
+        ContinualRun.Result again = ContinualRun.run(result.config(), tasks, copy, true, false, 1);
+        String log = Files.readString(run.resolve("log.txt"));
+        assertTrue(log.contains("resumed after task 0"), log);
+        assertEquals(result.metrics().get("avg_acc"), again.metrics().get("avg_acc"));
+        assertEquals(result.metrics().get("eodd"), again.metrics().get("eodd"));
+        PruneConfig other = new PruneConfig(1, "packnet", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
+                1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
+                List.of("train", "prune", "finetune"), null, null, null, "test");
+        assertThrows(org.debias4j.util.UserException.class, () -> ContinualRun.run(other, tasks, copy, true, false, 1),
+                "resuming with other settings is refused");
     }
 }

@@ -46,12 +46,11 @@ public final class BenchmarkWriter {
     }
 
     /**
-     * Writes the splits. {@code imageDir} is the source image folder (image names are written relative to it);
+     * Writes the splits (call {@link #checkOutput} first). {@code imageDir} is the source image folder (image names are written relative to it);
      * {@code link} makes out/images a symbolic link to it (when the file system allows; otherwise train needs
      * --image-dir, which the returned note says).
      */
     public static String write(Path out, LffBenchmark.Result result, Path imageDir, boolean link, Map<String, Object> info) {
-        checkOutput(out);
         Path base = imageDir.toAbsolutePath().normalize();
         TreeSet<String> attributes = new TreeSet<>();
         for (List<LffBenchmark.Item> items : result.splits().values()) {
@@ -81,7 +80,9 @@ public final class BenchmarkWriter {
         }
         String note = null;
         Path images = out.resolve("images");
-        if (link) {
+        if (images.toAbsolutePath().normalize().equals(base)) {
+            // the images are the benchmark's own (drawn by --inject): nothing to link
+        } else if (link) {
             try {
                 if (Files.isSymbolicLink(images)) {
                     Files.delete(images); // our own link from an earlier run; never a real folder

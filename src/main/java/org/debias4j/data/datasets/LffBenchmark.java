@@ -80,6 +80,20 @@ public final class LffBenchmark {
         if (items.isEmpty()) {
             throw new UserException(where + ": no samples with both a class of the task and a known attribute value");
         }
+        List<List<Item>> p = pools(items, spec);
+        SplittableRandom rng = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+        Map<String, List<Item>> out = new LinkedHashMap<>();
+        out.put("train", biased(p.get(0), spec.alignedFraction(), rng, where, "train"));
+        out.put("val", spec.unbiasedVal() ? balanced(p.get(1), rng, where, "val")
+                : biased(p.get(1), spec.alignedFraction(), rng, where, "val"));
+        out.put("test_unbiased", balanced(p.get(2), rng, where, "test_unbiased"));
+        out.put("test_flipped", biased(p.get(2), 1 - spec.alignedFraction(), rng, where, "test_flipped"));
+        out.put("train_unbiased", balanced(p.get(0), rng, where, "train_unbiased"));
+        return new Result(Collections.unmodifiableMap(out), items.size());
+    }
+
+    /** The train, validation and test pools: items dealt out by group (patient, lesion) with the spec's seed. */
+    public static List<List<Item>> pools(List<Item> items, Spec spec) {
         List<Sample> samples = new ArrayList<>(items.size());
         Map<Sample, Item> bySample = new java.util.IdentityHashMap<>();
         for (Item i : items) {
@@ -97,15 +111,51 @@ public final class LffBenchmark {
             }
             p.add(l);
         }
-        SplittableRandom rng = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+        return p;
+    }
+
+    /**
+     * Splits for an attribute the tool assigns itself (an injected artefact): every sample of a pool is used,
+     * and per class a share p of it gets the bias value aligned with its target (round(n p) samples, chosen at
+     * random); val like train (or balanced), tests balanced (p = 0.5) and flipped (1 - p), train_unbiased
+     * balanced. The bias of the given items is ignored.
+     */
+    public static Result assigned(List<Item> items, Spec spec, String where) {
+        if (items.isEmpty()) {
+            throw new UserException(where + ": no samples of the task's classes");
+        }
+        List<List<Item>> p = pools(items, spec);
+        SplittableRandom rng = new SplittableRandom(spec.seed() ^ 0x2545F4914F6CDD1DL);
         Map<String, List<Item>> out = new LinkedHashMap<>();
-        out.put("train", biased(p.get(0), spec.alignedFraction(), rng, where, "train"));
-        out.put("val", spec.unbiasedVal() ? balanced(p.get(1), rng, where, "val")
-                : biased(p.get(1), spec.alignedFraction(), rng, where, "val"));
-        out.put("test_unbiased", balanced(p.get(2), rng, where, "test_unbiased"));
-        out.put("test_flipped", biased(p.get(2), 1 - spec.alignedFraction(), rng, where, "test_flipped"));
-        out.put("train_unbiased", balanced(p.get(0), rng, where, "train_unbiased"));
+        out.put("train", assign(p.get(0), spec.alignedFraction(), rng, where, "train"));
+        out.put("val", assign(p.get(1), spec.unbiasedVal() ? 0.5 : spec.alignedFraction(), rng, where, "val"));
+        out.put("test_unbiased", assign(p.get(2), 0.5, rng, where, "test_unbiased"));
+        out.put("test_flipped", assign(p.get(2), 1 - spec.alignedFraction(), rng, where, "test_flipped"));
+        out.put("train_unbiased", assign(p.get(0), 0.5, rng, where, "train_unbiased"));
         return new Result(Collections.unmodifiableMap(out), items.size());
+    }
+
+    private static List<Item> assign(List<Item> pool, double p, SplittableRandom rng, String where, String split) {
+        List<Item> out = new ArrayList<>(pool.size());
+        for (int y = 0; y < 2; y++) {
+            List<Item> cls = new ArrayList<>();
+            for (Item i : pool) {
+                if (i.target() == y) {
+                    cls.add(i);
+                }
+            }
+            if (cls.isEmpty()) {
+                throw new UserException(where + ": split " + split + " would be empty: its pool has no samples of target " + y);
+            }
+            shuffle(cls, rng);
+            int aligned = (int) Math.round(cls.size() * p);
+            for (int k = 0; k < cls.size(); k++) {
+                Item i = cls.get(k);
+                out.add(new Item(i.sample(), y, k < aligned ? y : 1 - y));
+            }
+        }
+        shuffle(out, rng);
+        return out;
     }
 
     /** Per class y, the largest sample with aligned fraction p: round(n p) aligned and the rest conflicting. */
