@@ -129,6 +129,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--CUDA_VISIBLE_DEVICES", description = "GPU selection: set the CUDA_VISIBLE_DEVICES environment variable and build with -Pcuda")
     String cudaDevices;
 
+    // Skin Deep Unlearning options beyond the reference flags
+    @Option(names = "--grl-scale", defaultValue = "0.1", description = "gradient reversal scale: the encoder gets -SCALE times the aux gradient (reference: 0.1)")
+    double grlScale;
+    @Option(names = "--reference-behaviour", description = "reproduce the reference code where it departs from the papers: noise confusion target, encoder stepped in the aux phase without --GRL, `both` head mix-up, unreachable instrument+rulers branch (see README)")
+    boolean referenceBehaviour;
+    @Option(names = "--saliency", defaultValue = "4", description = "vanilla-gradient saliency maps of the first N images of the first test split (default ${DEFAULT-VALUE})")
+    int saliency;
+
     @Override
     public Integer call() {
         rejectUnavailable();
@@ -159,26 +167,22 @@ public final class TrainCommand implements Callable<Integer> {
                     .tta(!noTta).augment(augment).dataDir(data != null ? data.toString() : null)
                     .preset(data == null ? synthetic : null).testSplits(tests).labelColumn(labelColumn)
                     .biasColumn(biasColumn != null ? biasColumn : bias)
-                    .pretrained(pretrained != null ? pretrained.toAbsolutePath().toString() : null).build();
+                    .pretrained(pretrained != null ? pretrained.toAbsolutePath().toString() : null)
+                    .unlearning(unlearnOptions()).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
     }
 
+    org.debias4j.unlearn.UnlearnOptions unlearnOptions() {
+        return org.debias4j.unlearn.UnlearnOptions.builder().grl(grl).grlScale(grlScale).switchHeads(switchHeads)
+                .deepAux(deepAux).instrument(instrument).rulers(rulers).marked(marked).numAux(numAux).numAux2(numAux2)
+                .lambdaa(lambdaa).alpha(alpha).referenceBehaviour(referenceBehaviour).skew(skew)
+                .duplicationsM(duplicationsM).duplicationsR(duplicationsR).saliencyImages(saliency).build();
+    }
+
     private void rejectUnavailable() {
         List<String> na = new ArrayList<>();
-        if (!debiasConfig.equals("baseline")) {
-            na.add("--debias-config " + debiasConfig);
-        }
-        if (grl) {
-            na.add("--GRL");
-        }
-        if (switchHeads) {
-            na.add("--switch-heads");
-        }
-        if (deepAux) {
-            na.add("--deep-aux");
-        }
         if (skew) {
             na.add("--skew");
         }
