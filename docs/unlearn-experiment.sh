@@ -10,8 +10,8 @@ OUT=${1:-results/unlearn-experiment}
 D=${DEBIAS4J:-java -jar target/debias4j.jar}
 SEEDS=${SEEDS:-"0 1 2"}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-COMMON="--arch resnet20_cifar --width-mult 0.25 --image-size 32 --n-epochs 4 --batch-size 64 --lr-base 0.02
- --lr-class 0.04 --no-tta --saliency 0 --marked --grl-scale 1 --alpha 0.5 --lambdaa 0.5 --results-dir $OUT/results"
+COMMON="--arch resnet20_cifar --width-mult 0.25 --image-size 32 --n-epochs 8 --batch-size 64 --lr-base 0.05
+ --lr-class 0.05 --no-tta --saliency 0 --marked --grl-scale 1 --alpha 0.5 --lambdaa 0.5 --results-dir $OUT/results"
 mkdir -p "$OUT"
 for S in $SEEDS; do
   DATA=$OUT/data-seed$S
