@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "debias4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Debiased medical image classification on the JVM: Skin Deep Unlearning and BiasPruner.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, MetricsCommand.class,
-                BenchCommand.class, ModelsCommand.class, ProbeCommand.class,
+                BenchCommand.class, ModelsCommand.class,
+                TuneCommand.class, ProbeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

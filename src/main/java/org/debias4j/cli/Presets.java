@@ -38,6 +38,9 @@ public final class Presets {
         int at = -1;
         String ref = null;
         for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--")) {
+                break; // what follows is positional (e.g. the base command line of `tune`)
+            }
             if (argv[i].equals(OPTION)) {
                 if (i + 1 >= argv.length) {
                     throw new UserException(OPTION + " needs a preset name or a JSON file path");
