@@ -132,10 +132,7 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     static String label(TrainConfig c) {
-        if (c.method().equals("TABE") && c.unlearning().grl()) {
-            return "CLGR (TABE+GRL)";
-        }
-        return c.method() + (!c.method().equals("baseline") && c.unlearning().grl() ? "+GRL" : "");
+        return org.debias4j.unlearn.UnlearnMethod.displayName(c.method(), c.unlearning().grl());
     }
 
     private static double auc(Path run, String split) {

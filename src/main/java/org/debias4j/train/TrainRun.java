@@ -206,6 +206,7 @@ public final class TrainRun {
     }
 
     static String label(TrainConfig c) {
-        return c.method() + (c.preset() != null && c.dataDir() == null ? " [" + c.preset() + "]" : "");
+        return org.debias4j.unlearn.UnlearnMethod.displayName(c.method(), c.unlearning().grl())
+                + (c.preset() != null && c.dataDir() == null ? " [" + c.preset() + "]" : "");
     }
 }

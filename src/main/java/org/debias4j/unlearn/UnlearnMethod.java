@@ -113,6 +113,14 @@ public final class UnlearnMethod implements Method {
         return labels;
     }
 
+    /** Name of a --debias-config with --GRL for tables: TABE + GRL is CLGR. */
+    public static String displayName(String method, boolean grl) {
+        if (method.equals("baseline") || !grl) {
+            return method;
+        }
+        return method.equals("TABE") ? "CLGR" : method + "+GRL";
+    }
+
     public static String aux(int i) {
         return "aux" + (i + 1);
     }

@@ -20,7 +20,8 @@ package org.debias4j.unlearn;
  * @param duplicationsM       copies of malignant marked rows with --skew (--duplications_m)
  * @param duplicationsR       copies of malignant ruler rows with --skew (--duplications_r)
  * @param cvFold              -1, or the held-out fold 0..4 of a --cv run (validation = that fold)
- * @param saliencyImages      vanilla-gradient saliency maps written per run (first N images of the first test split)
+ * @param saliencyImages      vanilla-gradient saliency maps written per run (first N images of the first test
+ *                            split); 0 here, `train --saliency` defaults to 4
  */
 public record UnlearnOptions(boolean grl, double grlScale, boolean switchHeads, boolean deepAux, boolean instrument,
                              boolean rulers, boolean marked, int numAux, int numAux2, double lambdaa, double alpha,
@@ -94,7 +95,7 @@ public record UnlearnOptions(boolean grl, double grlScale, boolean switchHeads, 
         public int duplicationsM = 20;
         public int duplicationsR = 18;
         public int cvFold = -1;
-        public int saliencyImages = 4;
+        public int saliencyImages = 0;
 
         public Builder grl(boolean v) { grl = v; return this; }
         public Builder grlScale(double v) { grlScale = v; return this; }
