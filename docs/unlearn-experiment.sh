@@ -12,6 +12,7 @@ D=${DEBIAS4J:-java -jar target/debias4j.jar}
 SEEDS=${SEEDS:-"0 1 2"}
 BIAS=${BIAS:-instrument}
 EPOCHS=${EPOCHS:-6}
+METHODS=${METHODS:-"1 2 3 4"}   # 1 baseline, 2 LNTL+GRL, 3 TABE, 4 CLGR
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 case $BIAS in
   instrument) PRESET=instrument; FLAGS="--instrument --num-aux 8"; ATTR=instrument ;;
@@ -27,11 +28,12 @@ for S in $SEEDS; do
   $D generate --out "$DATA" --preset $PRESET --image-size 32 --n-train 800 --n-val 200 --n-test 400 --seed "$S"
   for M in "1 baseline" "2 LNTL --GRL" "3 TABE" "4 TABE --GRL"; do
     set -- $M
+    case " $METHODS " in *" $1 "*) ;; *) continue ;; esac
     NO=$1$S; shift
     [ -f "$OUT/results/$NO/metrics.json" ] && continue   # resumable: finished runs are kept
     $D train --test-no "$NO" $COMMON --seed "$S" --csv-dir "$DATA" --debias-config "$@"
   done
 done
-TESTS=$(for M in 1 2 3 4; do for S in $SEEDS; do printf "%s%s," $M $S; done; done)
+TESTS=$(for M in $METHODS; do for S in $SEEDS; do printf "%s%s," $M $S; done; done)
 $D probe --results-dir "$OUT/results" --test-no "${TESTS%,}" --attribute $ATTR --fit-split test_unbiased \
   --eval-split test_flipped --auc-split test_flipped --out "$OUT/probe.json"
