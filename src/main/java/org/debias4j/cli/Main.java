@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 BenchmarkCommand.class, PreprocessCommand.class, DownloadCommand.class,
                 BiasPrunerCommand.class,
                 ProbeCommand.class,
+                BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
