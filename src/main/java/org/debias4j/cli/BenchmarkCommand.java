@@ -90,6 +90,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (positive == null || out == null) {
             throw new UserException("--positive and --out are required to build a benchmark");
         }
+        BenchmarkWriter.checkOutput(out); // before any work: never write into a folder of other files
         List<String> skipped = new ArrayList<>(set.skipped());
         List<Sample> ok = checkImages(set, skipped);
         int[] pos = classes(set, positive, "--positive");
