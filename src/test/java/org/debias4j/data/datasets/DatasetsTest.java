@@ -53,4 +53,18 @@ class DatasetsTest {
         UserException e = assertThrows(UserException.class, r::run);
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }
+
+    @Test
+    void sampleSetsBecomeImageDatasets() throws Exception {
+        Path ham = TinyData.ham(dir.resolve("ham"), 6);
+        SampleSet s = Ham10000.read(ham, false);
+        org.debias4j.data.ImageDataset ds = s.toImageDataset("ham");
+        assertEquals(s.size(), ds.size());
+        assertEquals(5, ds.label(0)); // nv
+        assertEquals(1, ds.attribute("sex", 0));
+        assertEquals(0, ds.attribute("age_group", 0));
+        assertTrue(Files.isRegularFile(ds.image(0)));
+        SampleSet csvOnly = Ham10000.read(ham.resolve(Ham10000.METADATA), ReadOptions.csvOnly());
+        assertMessage(() -> csvOnly.toImageDataset("x"), "HAM10000_metadata.csv line 2: no image for 'ISIC_0000000'");
+    }
 }
