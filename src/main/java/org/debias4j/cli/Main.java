@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
                 BenchCommand.class, ModelsCommand.class,
                 TuneCommand.class,
                 BenchmarkCommand.class, PreprocessCommand.class, DownloadCommand.class,
+                BiasPrunerCommand.class,
+                ProbeCommand.class,
+                BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
