@@ -37,6 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean tta;
     @Option(names = "--no-biaspruner", description = "skip the BiasPruner rows (continual learning on 3 synthetic tasks)")
     boolean noBiasPruner;
+    @Option(names = "--no-unlearning", description = "skip the LNTL, TABE and CLGR rows (Skin Deep Unlearning on the default split)")
+    boolean noUnlearning;
 
     @Override
     public Integer call() {
@@ -48,9 +50,22 @@ public final class DemoCommand implements Callable<Integer> {
                     .tta(tta).preset(preset).build();
             results.add(TrainRun.run(c, resultsDir, null, false, false, true, 2));
         }
+        if (!noUnlearning) {
+            // Skin Deep Unlearning on the biased split: aux head on the marking, GRL scale, alpha and lambda
+            // raised from the reference values for a small model trained a few epochs (see README).
+            for (String[] m : new String[][]{{"LNTL", "grl"}, {"TABE", ""}, {"TABE", "grl"}}) {
+                TrainConfig c = TrainConfig.builder().testNo(testNo++).arch(arch).widthMultiplier(widthMult)
+                        .nEpochs(nEpochs).imageSize(imageSize).seed(seed).lrBase(0.01).lrClass(0.01)
+                        .maxBatches(debug ? 3 : 0).tta(tta).preset("default").method(m[0])
+                        .unlearning(org.debias4j.unlearn.UnlearnOptions.builder().marked(true).grl(!m[1].isEmpty())
+                                .grlScale(1.0).alpha(0.5).lambdaa(0.5).saliencyImages(0).build())
+                        .build();
+                results.add(TrainRun.run(c, resultsDir, null, false, false, true, 2));
+            }
+        }
         System.out.println();
         System.out.println(TrainRun.testTable("debias4j demo: baseline on the synthetic benchmark "
-                + "(train split with markings 95% aligned with melanoma [default] vs independent [unbiased])",
+                + "(train split with markings 95% aligned with melanoma [default] vs independent [unbiased]; LNTL, TABE and CLGR unlearn the marking on [default])",
                 results).toText());
         if (!noBiasPruner) {
             System.out.println();

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 TuneCommand.class,
                 BenchmarkCommand.class, PreprocessCommand.class, DownloadCommand.class,
                 BiasPrunerCommand.class,
+                ProbeCommand.class,
+                BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

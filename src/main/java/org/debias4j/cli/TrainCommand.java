@@ -129,6 +129,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--CUDA_VISIBLE_DEVICES", description = "GPU selection: set the CUDA_VISIBLE_DEVICES environment variable and build with -Pcuda")
     String cudaDevices;
 
+    // Skin Deep Unlearning options beyond the reference flags
+    @Option(names = "--grl-scale", defaultValue = "0.1", description = "gradient reversal scale: the encoder gets -SCALE times the aux gradient (reference: 0.1)")
+    double grlScale;
+    @Option(names = "--reference-behaviour", description = "reproduce the reference code where it departs from the papers: noise confusion target, encoder stepped in the aux phase without --GRL, `both` head mix-up, unreachable instrument+rulers branch (see README)")
+    boolean referenceBehaviour;
+    @Option(names = "--saliency", defaultValue = "4", description = "vanilla-gradient saliency maps of the first N images of the first test split (default ${DEFAULT-VALUE})")
+    int saliency;
+
     @Override
     public Integer call() {
         rejectUnavailable();
@@ -138,6 +146,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "on the CPU backend)", cudaDevices);
         }
         TrainConfig c = config();
+        if (cv) {
+            // 5-fold cross-validation: one run per held-out fold (results/TEST_NO/foldK), best-AUC weights each.
+            List<TrainRun.Result> folds = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                TrainConfig fc = c.toBuilder().unlearning(c.unlearning().toBuilder().cvFold(k).build()).build();
+                folds.add(TrainRun.run(fc, resultsDir, imageDir, resume, testOnly, true, numWorkers));
+            }
+            System.out.println();
+            System.out.println(TrainRun.testTable("Test results (test " + testNo + ", 5 folds)", folds).toText());
+            return 0;
+        }
         TrainRun.Result r = TrainRun.run(c, resultsDir, imageDir, resume, testOnly, true, numWorkers);
         System.out.println();
         System.out.println(TrainRun.testTable("Test results (test " + testNo + ")", List.of(r)).toText());
@@ -149,6 +168,9 @@ public final class TrainCommand implements Callable<Integer> {
         String bias = rulers ? "scale" : instrument ? "device" : "marked";
         List<String> tests = testSplits != null ? testSplits : List.of("test_unbiased", "test_flipped");
         Path data = csvDir;
+        if (testSplits == null) {
+            tests = referenceTestSplits(tests);
+        }
         if (data == null && !dataset.equals("synthetic")) {
             throw new UserException("--dataset " + dataset + " needs --csv-dir (folder with train.csv, val.csv, test CSVs)");
         }
@@ -159,38 +181,50 @@ public final class TrainCommand implements Callable<Integer> {
                     .tta(!noTta).augment(augment).dataDir(data != null ? data.toString() : null)
                     .preset(data == null ? synthetic : null).testSplits(tests).labelColumn(labelColumn)
                     .biasColumn(biasColumn != null ? biasColumn : bias)
-                    .pretrained(pretrained != null ? pretrained.toAbsolutePath().toString() : null).build();
+                    .pretrained(pretrained != null ? pretrained.toAbsolutePath().toString() : null)
+                    .unlearning(unlearnOptions()).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
     }
 
+    /**
+     * Test sets of --tune (the validation split) and --heid-test_marked/--heid-test_rulers: the private
+     * Heidelberg CSVs (holger_blank + holger_marked or holger_rulers) when the data folder has them; on
+     * the synthetic benchmark their stand-ins, test_unbiased (artefact independent of the label) and
+     * test_flipped (artefact on the other class).
+     */
+    private List<String> referenceTestSplits(List<String> defaults) {
+        if (tune) {
+            return List.of("val");
+        }
+        if (!heidMarked && !heidRulers) {
+            return defaults;
+        }
+        String other = heidMarked ? "holger_marked" : "holger_rulers";
+        if (csvDir != null && java.nio.file.Files.exists(csvDir.resolve("holger_blank.csv"))) {
+            if (!java.nio.file.Files.exists(csvDir.resolve(other + ".csv"))) {
+                throw new UserException((heidMarked ? "--heid-test_marked" : "--heid-test_rulers") + ": " + csvDir
+                        + " has holger_blank.csv but no " + other + ".csv");
+            }
+            return List.of("holger_blank", other);
+        }
+        if (csvDir == null || java.nio.file.Files.exists(csvDir.resolve("test_flipped.csv"))) {
+            return defaults;
+        }
+        throw new UserException((heidMarked ? "--heid-test_marked" : "--heid-test_rulers") + " needs holger_blank.csv and "
+                + other + ".csv (the private Heidelberg test set) in " + csvDir);
+    }
+
+    org.debias4j.unlearn.UnlearnOptions unlearnOptions() {
+        return org.debias4j.unlearn.UnlearnOptions.builder().grl(grl).grlScale(grlScale).switchHeads(switchHeads)
+                .deepAux(deepAux).instrument(instrument).rulers(rulers).marked(marked).numAux(numAux).numAux2(numAux2)
+                .lambdaa(lambdaa).alpha(alpha).referenceBehaviour(referenceBehaviour).skew(skew)
+                .duplicationsM(duplicationsM).duplicationsR(duplicationsR).saliencyImages(saliency).build();
+    }
+
     private void rejectUnavailable() {
         List<String> na = new ArrayList<>();
-        if (!debiasConfig.equals("baseline")) {
-            na.add("--debias-config " + debiasConfig);
-        }
-        if (grl) {
-            na.add("--GRL");
-        }
-        if (switchHeads) {
-            na.add("--switch-heads");
-        }
-        if (deepAux) {
-            na.add("--deep-aux");
-        }
-        if (skew) {
-            na.add("--skew");
-        }
-        if (heidMarked || heidRulers) {
-            na.add("--heid-test_marked/--heid-test_rulers");
-        }
-        if (tune) {
-            na.add("--tune");
-        }
-        if (cv) {
-            na.add("--cv");
-        }
         if (outDim != 1) {
             na.add("--out-dim " + outDim + " (only 1, the reference's BCE head)");
         }

@@ -79,6 +79,24 @@ public final class Model {
         return Layers.linear(g, "fc", x, width, h.outputs());
     }
 
+    /**
+     * Applies head {@code head} (its own weights, shared) to other training-branch features, e.g.
+     * the features after a gradient reversal layer, so one graph serves a step that trains the head
+     * on plain features and one that trains it through the reversal. {@code tag} names the copy.
+     */
+    public SDVariable trainHead(String head, SDVariable features, String tag) {
+        HeadSpec h = spec.head(head);
+        String oldBranch = g.branchName();
+        boolean oldTraining = g.training();
+        g.branch(TRAIN + "/" + tag, true);
+        try {
+            SDVariable logits = g.scoped("head." + h.name(), () -> head(h, features));
+            return sd.identity(TRAIN + "/" + tag + "/head." + h.name(), logits);
+        } finally {
+            g.branch(oldBranch, oldTraining);
+        }
+    }
+
     /** A dropout layer of the training branch: its keep-mask placeholder, width and drop probability. */
     public record Dropout(String placeholder, int width, double p) {
     }

@@ -19,7 +19,7 @@ import java.util.Map;
 public record DataSource(Path folder, ImageDataset train, ImageDataset val, Map<String, ImageDataset> tests) {
     /** Attribute columns read when present: artefacts, instrument, sensitive attributes. */
     public static final List<String> ATTRIBUTES = List.of("marked", "scale", "device", "skin_tone", "label",
-            "bias"); // bias: the attribute of a `benchmark` folder (aligned when equal to target)
+            "instrument", "bias"); // bias: the attribute of a `benchmark` folder (aligned when equal to target)
 
     public static DataSource load(TrainConfig c, Path imageDir) {
         Path folder;
@@ -37,6 +37,11 @@ public record DataSource(Path folder, ImageDataset train, ImageDataset val, Map<
         }
         ImageDataset train = read(folder, "train", c, imageDir);
         ImageDataset val = read(folder, "val", c, imageDir);
+        // Skin Deep Unlearning protocol flags (--skew, --cv fold) select training rows by the ISIC rules.
+        ImageDataset[] tv = org.debias4j.unlearn.ProtocolRows.apply(c.unlearning(), c.seed(), folder.resolve("train.csv"),
+                train, val);
+        train = tv[0];
+        val = tv[1];
         Map<String, ImageDataset> tests = new LinkedHashMap<>();
         for (String t : c.testSplits()) {
             tests.put(t, read(folder, t, c, imageDir));

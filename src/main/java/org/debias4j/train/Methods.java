@@ -18,8 +18,14 @@ public final class Methods {
     public static Method create(TrainConfig c) {
         return switch (c.method()) {
             case "baseline" -> new Baseline(c);
-            default -> throw new UserException("--debias-config " + c.method()
-                    + " is not available yet (only baseline is implemented in this version)");
+            default -> {
+                org.debias4j.unlearn.UnlearnMethod.Kind k = org.debias4j.unlearn.UnlearnMethod.Kind.of(c.method());
+                if (k == null) {
+                    throw new UserException("--debias-config " + c.method()
+                            + ": unknown; expected baseline, LNTL, TABE, both, doubleTABE or doubleLNTL");
+                }
+                yield new org.debias4j.unlearn.UnlearnMethod(c, k);
+            }
         };
     }
 

@@ -1,5 +1,6 @@
 package org.debias4j.train;
 
+import org.debias4j.unlearn.UnlearnOptions;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * @param biasColumn   attribute whose agreement with the label defines bias-aligned vs -conflicting
  * @param maxBatches   batches per epoch cap (--DEBUG: 3), 0 = all
  * @param augment      random flips/transposes of training images (the reference trains without)
+ * @param unlearning   Skin Deep Unlearning settings (aux heads, GRL, losses, label choice) and the
+ *                     reference protocol flags (--skew, --cv fold, saliency maps); added last
  */
 public record TrainConfig(
         int testNo,
@@ -39,10 +42,14 @@ public record TrainConfig(
         String labelColumn,
         String biasColumn,
         String pretrained,
-        String codeVersion) {
+        String codeVersion,
+        UnlearnOptions unlearning) {
 
     public TrainConfig {
         testSplits = List.copyOf(testSplits);
+        if (unlearning == null) {
+            unlearning = UnlearnOptions.DEFAULT;
+        }
         if (nEpochs < 1) {
             throw new IllegalArgumentException("--n-epochs must be at least 1, got " + nEpochs);
         }
@@ -89,6 +96,7 @@ public record TrainConfig(
         b.biasColumn = biasColumn;
         b.pretrained = pretrained;
         b.codeVersion = codeVersion;
+        b.unlearning = unlearning;
         return b;
     }
 
@@ -117,6 +125,7 @@ public record TrainConfig(
         public String biasColumn = "marked";
         public String pretrained = null;
         public String codeVersion = org.debias4j.util.CodeVersion.get();
+        public UnlearnOptions unlearning = UnlearnOptions.DEFAULT;
 
         public Builder testNo(int v) { testNo = v; return this; }
         public Builder method(String v) { method = v; return this; }
@@ -141,11 +150,12 @@ public record TrainConfig(
         public Builder biasColumn(String v) { biasColumn = v; return this; }
         public Builder pretrained(String v) { pretrained = v; return this; }
         public Builder codeVersion(String v) { codeVersion = v; return this; }
+        public Builder unlearning(UnlearnOptions v) { unlearning = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(testNo, method, arch, widthMultiplier, depthMultiplier, nEpochs, batchSize,
                     imageSize, seed, lrBase, lrClass, momentum, patience, maxBatches, tta, augment, dataDir, preset,
-                    testSplits, labelColumn, biasColumn, pretrained, codeVersion);
+                    testSplits, labelColumn, biasColumn, pretrained, codeVersion, unlearning);
         }
     }
 }

@@ -45,6 +45,9 @@ public final class TrainRun {
     public static Result run(TrainConfig c, Path resultsDir, Path imageDir, boolean resume, boolean testOnly,
                              boolean console, int workers) {
         Path runDir = resultsDir.resolve(String.valueOf(c.testNo()));
+        if (c.unlearning().cvFold() >= 0) {
+            runDir = runDir.resolve("fold" + c.unlearning().cvFold()); // --cv: one folder per held-out fold
+        }
         RunLog log = new RunLog(runDir.resolve("log.txt"), console);
         log.line("debias4j train " + Json.write(c).replaceAll("\\s+", " "));
         DataSource data = DataSource.load(c, imageDir);
@@ -78,6 +81,10 @@ public final class TrainRun {
         } else {
             Engine engine = new Engine(c, method, model, runDir.resolve("checkpoints"), log);
             history = engine.fit(data.train(), data.val(), pipeline, resume);
+            if (c.unlearning().cvFold() >= 0) {
+                // --cv keeps the weights of the best validation AUC of each fold, as the reference.
+                Checkpoint.restore(runDir.resolve("checkpoints").resolve(Engine.BEST), model, List.of());
+            }
             // The reference evaluates the last epoch's weights.
             model.save(weights);
             peak = engine.peakResidentBytes();
@@ -88,12 +95,14 @@ public final class TrainRun {
         Map<String, Roc> rocs = new LinkedHashMap<>();
         Map<String, Map<String, Double>> groupAccuracy = new LinkedHashMap<>();
         Map<String, org.debias4j.eval.FairnessMetrics> fairness = new LinkedHashMap<>();
+        Map<String, double[][]> scores = new LinkedHashMap<>();
         int views = c.tta() ? 8 : 1;
         for (Map.Entry<String, ImageDataset> e : data.tests().entrySet()) {
             ImageDataset ds = e.getValue();
             double[] p = Inference.probabilities(model, method.mainHead(), ds, pipeline, c.batchSize(), views,
                     c.maxBatches());
             int[] y = java.util.Arrays.copyOf(ds.labels(), p.length);
+            scores.put(e.getKey(), new double[][]{p, java.util.Arrays.stream(y).asDoubleStream().toArray()});
             BinaryMetrics m = BinaryMetrics.compute(p, y, 0.5);
             TestResult r = withAlignment(e.getKey(), m, p, y, ds, c.biasColumn());
             tests.put(e.getKey(), r);
@@ -118,9 +127,16 @@ public final class TrainRun {
         }
         Plots.groupBars(groupAccuracy, "Accuracy on bias-aligned vs bias-conflicting samples (" + c.biasColumn() + ")",
                 "accuracy", runDir.resolve("groups.png"));
+        // Skin Deep Unlearning outputs: weights per part, ROC data, validation curve, saliency maps.
+        org.debias4j.unlearn.RunOutputs.write(c, model, runDir, history, scores, data.tests(), pipeline, log);
         Result result = new Result(c, runDir, history, tests, peak);
-        Json.write(runDir.resolve("metrics.json"), Map.of("tests", tests, "history", history,
+        Map<String, Object> metrics = new LinkedHashMap<>(Map.of("tests", tests, "history", history,
                 "peakResidentBytes", peak));
+        // Skin-tone fairness per test split: model bundles carry it as the figures measured at training time.
+        metrics.put("fairness", fairness);
+        // What the run was trained and tested on, so a bundle can say which data its figures come from.
+        metrics.put("data", DataFingerprint.of(data));
+        Json.write(runDir.resolve("metrics.json"), metrics);
         writeReport(result, fairness);
         log.line("results in " + runDir);
         return result;
@@ -195,6 +211,7 @@ public final class TrainRun {
     }
 
     static String label(TrainConfig c) {
-        return c.method() + (c.preset() != null && c.dataDir() == null ? " [" + c.preset() + "]" : "");
+        return org.debias4j.unlearn.UnlearnMethod.displayName(c.method(), c.unlearning().grl())
+                + (c.preset() != null && c.dataDir() == null ? " [" + c.preset() + "]" : "");
     }
 }
