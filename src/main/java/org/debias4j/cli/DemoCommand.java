@@ -35,6 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean debug;
     @Option(names = "--tta", description = "8-view test-time augmentation as `train` (off here to stay within minutes)")
     boolean tta;
+    @Option(names = "--no-biaspruner", description = "skip the BiasPruner rows (continual learning on 3 synthetic tasks)")
+    boolean noBiasPruner;
     @Option(names = "--no-unlearning", description = "skip the LNTL, TABE and CLGR rows (Skin Deep Unlearning on the default split)")
     boolean noUnlearning;
 
@@ -65,6 +67,11 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println(TrainRun.testTable("debias4j demo: baseline on the synthetic benchmark "
                 + "(train split with markings 95% aligned with melanoma [default] vs independent [unbiased]; LNTL, TABE and CLGR unlearn the marking on [default])",
                 results).toText());
+        if (!noBiasPruner) {
+            System.out.println();
+            System.out.println(org.debias4j.prune.ContinualDemo.run(resultsDir.resolve("biaspruner"), Math.max(32, imageSize),
+                    seed, arch, widthMult, debug).toText());
+        }
         System.out.println("Results, plots and reports: " + resultsDir.toAbsolutePath());
         return 0;
     }

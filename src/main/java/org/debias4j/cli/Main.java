@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
         description = "Debiased medical image classification on the JVM: Skin Deep Unlearning and BiasPruner.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, MetricsCommand.class,
                 BenchCommand.class, ModelsCommand.class,
-                TuneCommand.class, ProbeCommand.class,
+                TuneCommand.class,
+                BenchmarkCommand.class, PreprocessCommand.class, DownloadCommand.class,
+                BiasPrunerCommand.class,
+                ProbeCommand.class,
+                BundleCommand.class, PredictCommand.class, ServeCommand.class, LoadTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

@@ -194,7 +194,7 @@ public final class Blocks {
     }
 
     public Fmap relu(Fmap x) {
-        return counting ? x : with(x, g.sd().nn().relu(x.v(), 0.0));
+        return counting ? x : with(x, NativeOps.relu(g.sd(), x.v()));
     }
 
     /** SiLU (swish): x * sigmoid(x). */

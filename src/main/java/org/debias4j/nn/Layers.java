@@ -29,8 +29,9 @@ public final class Layers {
 
     /**
      * Batch norm from primitives, with an optional unit mask folded into its scale and shift
-     * (relu(z * m) == relu(z) * m for m in {0,1}, so a masked unit outputs exactly 0). One
-     * moments op and one scale/shift broadcast per layer: the cheapest form measured on this stack.
+     * (relu(z * m) == relu(z) * m for m in {0,1}, so a masked unit outputs exactly 0). Training: one
+     * moments op (its outputs feed {@link BatchNormStats}) and one fused native batch-norm op ({@link NativeOps})
+     * whose backward is the native batchnorm_bp; inference: the fused op with the running statistics.
      */
     public static SDVariable batchNorm(GraphBuilder g, String name, SDVariable x, int channels, UnitMask mask) {
         return batchNorm(g, name, x, channels, mask, BN_EPS, Double.NaN);
@@ -47,8 +48,7 @@ public final class Layers {
         SDVariable mean;
         SDVariable var;
         if (g.training()) {
-            SDVariable[] m = sd.math().moments(new String[]{g.act(name + "/mean"), g.act(name + "/var")},
-                    x, new int[]{0, 2, 3}, false);
+            SDVariable[] m = NativeOps.batchMoments(sd, g.act(name + "/mean"), g.act(name + "/var"), x);
             stats.batchMeanVar = m[0].name();
             mean = m[0];
             var = m[1];
@@ -56,8 +56,8 @@ public final class Layers {
             mean = g.state(name + ".running_mean", stats.runningMean);
             var = g.state(name + ".running_var", stats.runningVar);
         }
-        SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(eps)));
-        SDVariable shift = beta.sub(mean.mul(scale));
+        SDVariable scale = gamma;
+        SDVariable shift = beta;
         if (mask != null) {
             mask.addOwner(gamma.name(), 0);
             mask.addOwner(beta.name(), 0);
@@ -69,14 +69,14 @@ public final class Layers {
             scale = scale.mul(mask.variable());
             shift = shift.mul(mask.variable());
         }
-        long[] bshape = {1, channels, 1, 1};
-        // bias_add for the shift: its backward is ~2x cheaper than a broadcast add's (test-scope BnBench:
-        // one BN layer's forward+backward 131 -> 68 ms on [64,16,32,32]).
-        return sd.nn().biasAdd(x.mul(sd.reshape(scale, bshape)), shift, true);
+        // One native op forward and one backward (batchnorm_bp, full gradient through the batch statistics):
+        // the primitive form (rsqrt, broadcast multiply by [1,C,1,1], bias add) spent half of a training step
+        // in the broadcast multiply's backward (shared/notes/dl4j-m2.1.md).
+        return NativeOps.batchNorm(sd, x, mean, var, scale, shift, eps);
     }
 
     public static SDVariable relu(GraphBuilder g, SDVariable x) {
-        return g.sd().nn().relu(x, 0.0);
+        return NativeOps.relu(g.sd(), x);
     }
 
     public static SDVariable maxPool(GraphBuilder g, SDVariable x, int k, int stride, int pad) {

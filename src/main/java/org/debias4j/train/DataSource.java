@@ -18,7 +18,8 @@ import java.util.Map;
  */
 public record DataSource(Path folder, ImageDataset train, ImageDataset val, Map<String, ImageDataset> tests) {
     /** Attribute columns read when present: artefacts, instrument, sensitive attributes. */
-    public static final List<String> ATTRIBUTES = List.of("marked", "scale", "device", "skin_tone", "label", "instrument");
+    public static final List<String> ATTRIBUTES = List.of("marked", "scale", "device", "skin_tone", "label",
+            "instrument", "bias"); // bias: the attribute of a `benchmark` folder (aligned when equal to target)
 
     public static DataSource load(TrainConfig c, Path imageDir) {
         Path folder;

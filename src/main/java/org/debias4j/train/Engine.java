@@ -101,9 +101,7 @@ public final class Engine {
         for (int epoch = state.epochsDone(); epoch < config.nEpochs(); epoch++) {
             long t0 = System.nanoTime();
             Map<String, Double> lossMeans = trainEpoch(train, pipeline, epoch);
-            double[] p = Inference.probabilities(model, method.mainHead(), val, pipeline, config.batchSize(), 1,
-                    config.maxBatches());
-            BinaryMetrics vm = BinaryMetrics.compute(p, prefix(val.labels(), p.length), 0.5);
+            ValidationScore vm = validate(val, pipeline);
             double seconds = (System.nanoTime() - t0) / 1e9;
             history.add(new Checkpoint.EpochStats(epoch + 1, lossMeans, vm.auc(), vm.accuracy(), seconds));
             double score = Double.isNaN(vm.auc()) ? vm.accuracy() : vm.auc();
@@ -137,6 +135,21 @@ public final class Engine {
             }
         }
         return history;
+    }
+
+    /** AUC (NaN when the method validates by accuracy only) and accuracy on the validation split. */
+    private record ValidationScore(double auc, double accuracy) {
+    }
+
+    private ValidationScore validate(ImageDataset val, ImagePipeline pipeline) {
+        Method.Validation custom = method.validation();
+        if (custom != null) {
+            return new ValidationScore(Double.NaN, custom.accuracy(model, val, pipeline, config));
+        }
+        double[] p = Inference.probabilities(model, method.mainHead(), val, pipeline, config.batchSize(), 1,
+                config.maxBatches());
+        BinaryMetrics vm = BinaryMetrics.compute(p, prefix(val.labels(), p.length), 0.5);
+        return new ValidationScore(vm.auc(), vm.accuracy());
     }
 
     private Map<String, Double> trainEpoch(ImageDataset train, ImagePipeline pipeline, int epoch) {

@@ -31,6 +31,19 @@ public interface Method {
     /** Adds this batch's label placeholders. */
     void feed(ImageDataset data, Batches.Batch batch, Map<String, INDArray> placeholders);
 
+    /**
+     * How the engine scores each epoch on the validation split; null (the default) = AUC of the main
+     * head's sigmoid. Methods with softmax heads (continual tasks) validate by accuracy instead.
+     */
+    default Validation validation() {
+        return null;
+    }
+
+    /** Validation accuracy of a model on a split (best epoch = highest accuracy). */
+    interface Validation {
+        double accuracy(Model model, ImageDataset val, org.debias4j.data.ImagePipeline pipeline, TrainConfig config);
+    }
+
     /** The head whose sigmoid is the melanoma probability. */
     default String mainHead() {
         return "main";

@@ -44,6 +44,7 @@ public final class StepRunner {
     private final LossRecorder lossRecorder;
     private final TrainingConfig config;
     private TrainingSession session;
+    private final List<Listener> extraListeners = new ArrayList<>();
     private int iteration;
 
     public StepRunner(Model model, Map<String, SDVariable> losses, List<ParamGroup> paramGroups, double bnMomentum) {
@@ -83,6 +84,11 @@ public final class StepRunner {
 
     public List<String> lossNames() {
         return lossNames;
+    }
+
+    /** Adds a listener to every step (e.g. a per-op profiler); listeners see the training session's ops. */
+    public void addListener(Listener listener) {
+        extraListeners.add(listener);
     }
 
     public BatchNormStats batchNormStats() {
@@ -156,7 +162,8 @@ public final class StepRunner {
         }
         lossRecorder.clear();
         At at = At.builder().epoch(epoch).iteration(iteration).operation(Operation.TRAINING).build();
-        List<Listener> listeners = List.of(bnStats, lossRecorder);
+        List<Listener> listeners = new ArrayList<>(List.of(bnStats, lossRecorder));
+        listeners.addAll(extraListeners);
         session.trainingIteration(config, ph, new LinkedHashSet<>(updaters.keySet()),
                 new HashMap<>(updaters), null, List.of("loss/total"), listeners, at);
         iteration++;

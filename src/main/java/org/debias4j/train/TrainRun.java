@@ -130,8 +130,13 @@ public final class TrainRun {
         // Skin Deep Unlearning outputs: weights per part, ROC data, validation curve, saliency maps.
         org.debias4j.unlearn.RunOutputs.write(c, model, runDir, history, scores, data.tests(), pipeline, log);
         Result result = new Result(c, runDir, history, tests, peak);
-        Json.write(runDir.resolve("metrics.json"), Map.of("tests", tests, "history", history,
+        Map<String, Object> metrics = new LinkedHashMap<>(Map.of("tests", tests, "history", history,
                 "peakResidentBytes", peak));
+        // Skin-tone fairness per test split: model bundles carry it as the figures measured at training time.
+        metrics.put("fairness", fairness);
+        // What the run was trained and tested on, so a bundle can say which data its figures come from.
+        metrics.put("data", DataFingerprint.of(data));
+        Json.write(runDir.resolve("metrics.json"), metrics);
         writeReport(result, fairness);
         log.line("results in " + runDir);
         return result;

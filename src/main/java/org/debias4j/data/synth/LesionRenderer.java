@@ -706,7 +706,7 @@ final class LesionRenderer {
 
     private static final double[][] INK = {{0.40, 0.16, 0.52}, {0.30, 0.18, 0.56}, {0.18, 0.22, 0.58}};
 
-    private static void drawInk(Canvas cv, SplittableRandom rng, Lesion les) {
+    static void drawInk(Canvas cv, SplittableRandom rng, Lesion les) { // package-private: Artefacts draws it on real images
         int s = cv.size;
         float[] m = new float[s * s];
         double hw = Math.max(0.7, s * uniform(rng, 0.011, 0.02));
@@ -785,7 +785,7 @@ final class LesionRenderer {
 
     // ------------------------------------------------------------------ ruler
 
-    private static void drawRuler(Canvas cv, SplittableRandom rng) {
+    static void drawRuler(Canvas cv, SplittableRandom rng) { // package-private: Artefacts draws it on real images
         int s = cv.size;
         int side = rng.nextInt(4); // 0 top, 1 bottom, 2 left, 3 right
         double thick = s * uniform(rng, 0.11, 0.17);

@@ -1,0 +1,102 @@
+package org.debias4j.prune;
+
+import org.debias4j.util.UserException;
+
+import java.util.List;
+
+/**
+ * Everything a continual run depends on, saved as config.json. Defaults follow the methods note
+ * (GCE q 0.7, Adam lr 1e-4 with weight decay 5e-4, batch 100, 20 GCE epochs, pruning ratio 0.1).
+ *
+ * @param method        biaspruner, packnet (magnitude instead of bias score, CE instead of GCE/WCE),
+ *                      finetune (sequential, no protection) or joint (all tasks at once, upper bound)
+ * @param dataset       synthetic (embedded, default) or ham
+ * @param stages        which of train / prune / finetune run per task (all by default)
+ * @param pruneScope    layer (each block loses round(ratio * n) units) or global (one ranking)
+ * @param perClass      easy/hard split and bias score per class
+ * @param bias          fraction of bias-aligned training samples per class and task
+ * @param sensitive     ham: the sensitive attribute the tasks are biased on (null = the preset's first)
+ */
+public record PruneConfig(
+        int testNo,
+        String method,
+        String dataset,
+        int tasks,
+        int classesPerTask,
+        String arch,
+        double widthMultiplier,
+        int imageSize,
+        int batchSize,
+        long seed,
+        long dataSeed,
+        double learningRate,
+        double weightDecay,
+        int trainEpochs,
+        int finetuneEpochs,
+        int patience,
+        double q,
+        double alpha,
+        double pruningRatio,
+        String pruneScope,
+        boolean perClass,
+        String inference,
+        double bias,
+        int trainSize,
+        int valSize,
+        int testSize,
+        int maxBatches,
+        List<String> stages,
+        String weightsOriginal,
+        String dataDir,
+        String sensitive,
+        String codeVersion) {
+
+    public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
+
+    public PruneConfig {
+        stages = List.copyOf(stages);
+        if (!METHODS.contains(method)) {
+            throw new UserException("--method must be one of " + String.join(", ", METHODS) + ", got '" + method + "'");
+        }
+        if (trainEpochs < 1 || finetuneEpochs < 0) {
+            throw new UserException("--train_epochs must be >= 1 and --finetune_epochs >= 0");
+        }
+        if (batchSize < 1) {
+            throw new UserException("--batch must be at least 1, got " + batchSize);
+        }
+        if (!(learningRate > 0) || weightDecay < 0) {
+            throw new UserException("--learning_rate must be positive and --weight_decay >= 0");
+        }
+        if (!(q > 0 && q <= 1)) {
+            throw new UserException("--q must be in (0, 1], got " + q);
+        }
+        if (!(pruningRatio >= 0 && pruningRatio < 1)) {
+            throw new UserException("--pruning_ratio must be in [0, 1), got " + pruningRatio);
+        }
+        if (!pruneScope.equals("layer") && !pruneScope.equals("global")) {
+            throw new UserException("--prune-scope must be layer or global, got '" + pruneScope + "'");
+        }
+        if (patience < 0) {
+            throw new UserException("--patience must be >= 0, got " + patience);
+        }
+        InferenceRule.parse(inference);
+        for (String s : stages) {
+            if (!List.of("train", "prune", "finetune").contains(s)) {
+                throw new IllegalArgumentException("unknown stage " + s);
+            }
+        }
+    }
+
+    public boolean runs(String stage) {
+        return stages.contains(stage);
+    }
+
+    /** Methods that keep a subnetwork per task (pruning and freezing). */
+    public boolean prunes() {
+        return method.equals("biaspruner") || method.equals("packnet");
+    }
+
+    public InferenceRule rule() {
+        return InferenceRule.parse(inference);
+    }
+}

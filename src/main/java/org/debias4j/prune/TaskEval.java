@@ -1,0 +1,110 @@
+package org.debias4j.prune;
+
+import org.debias4j.data.Batches;
+import org.debias4j.data.ImageDataset;
+import org.debias4j.data.ImagePipeline;
+import org.debias4j.nn.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Softmax outputs and unit activations of a model (eval branch) over a dataset. */
+final class TaskEval {
+    private TaskEval() {
+    }
+
+    /** probs[i][c] = softmax of the head's logits for row i. */
+    static double[][] probabilities(Model model, String head, ImageDataset data, ImagePipeline pipeline, int batchSize) {
+        double[][] out = new double[data.size()][];
+        try (Batches batches = Batches.inOrder(data, pipeline, batchSize, 0, 0)) {
+            for (Batches.Batch b : batches) {
+                INDArray logits = model.predict(b.images(), head).get(head);
+                double[][] p = softmax(logits);
+                for (int i = 0; i < b.rows().length; i++) {
+                    out[b.rows()[i]] = p[i];
+                }
+                logits.close();
+                b.images().close();
+            }
+        }
+        return out;
+    }
+
+    static double[][] softmax(INDArray logits) {
+        int n = (int) logits.size(0);
+        int k = (int) logits.size(1);
+        double[][] p = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, logits.getDouble(i, c));
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                p[i][c] = Math.exp(logits.getDouble(i, c) - max);
+                sum += p[i][c];
+            }
+            for (int c = 0; c < k; c++) {
+                p[i][c] /= sum;
+            }
+        }
+        return p;
+    }
+
+    static int[] argmax(double[][] probs) {
+        int[] out = new int[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            int best = 0;
+            for (int c = 1; c < probs[i].length; c++) {
+                if (probs[i][c] > probs[i][best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    static double accuracy(int[] pred, int[] labels) {
+        int ok = 0;
+        for (int i = 0; i < pred.length; i++) {
+            ok += pred[i] == labels[i] ? 1 : 0;
+        }
+        return pred.length == 0 ? Double.NaN : (double) ok / pred.length;
+    }
+
+    /**
+     * Spatial means of every block's unit activations: per mask name, [rows][units] (eval branch,
+     * with the model's current masks and batch-norm statistics).
+     */
+    static Map<String, double[][]> unitMeans(Model model, ImageDataset data, ImagePipeline pipeline, int batchSize) {
+        List<String> masks = List.copyOf(model.masks().keySet());
+        List<String> acts = model.unitActivations();
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        for (String m : masks) {
+            out.put(m, new double[data.size()][]);
+        }
+        try (Batches batches = Batches.inOrder(data, pipeline, batchSize, 0, 0)) {
+            for (Batches.Batch b : batches) {
+                Map<String, INDArray> raw;
+                synchronized (model) {
+                    raw = model.sd().output(Map.of(Model.INPUT, b.images()), acts.toArray(new String[0]));
+                }
+                for (int k = 0; k < masks.size(); k++) {
+                    INDArray a = raw.get(acts.get(k));
+                    INDArray mean = a.mean(2, 3);
+                    double[][] dst = out.get(masks.get(k));
+                    for (int i = 0; i < b.rows().length; i++) {
+                        dst[b.rows()[i]] = mean.getRow(i).toDoubleVector();
+                    }
+                    mean.close();
+                }
+                raw.values().forEach(INDArray::close);
+                b.images().close();
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,187 @@
+package org.debias4j.prune;
+
+import org.debias4j.data.ImageDataset;
+import org.debias4j.data.synth.BiasAttribute;
+import org.debias4j.data.synth.GeneratedBenchmark;
+import org.debias4j.data.synth.LesionClass;
+import org.debias4j.data.synth.SplitSpec;
+import org.debias4j.data.synth.SyntheticBenchmark;
+import org.debias4j.data.synth.SyntheticSpec;
+import org.debias4j.train.DataSource;
+import org.debias4j.util.UserException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Task sequences for continual learning. The synthetic one (the default, no download) draws each
+ * task from its own generation of the embedded 6-class lesion benchmark: task t has two classes
+ * (one from each half of the class list, so the generator's "aligned" group separates them) and its
+ * own spurious attribute correlated with the class at {@code bias} in train and val, independent
+ * (0.5) in the unbiased test split.
+ */
+public final class TaskSequences {
+    /** Synthetic task t: classes (a, b) and the attribute spuriously aligned with class a. */
+    record SynthTask(int a, int b, BiasAttribute attribute, String column) {
+    }
+
+    static final List<SynthTask> SYNTHETIC = List.of(
+            new SynthTask(0, 3, BiasAttribute.MARKED, "marked"),
+            new SynthTask(1, 4, BiasAttribute.RULER, "scale"),
+            new SynthTask(2, 5, BiasAttribute.SKIN, "skin_tone"));
+
+    private TaskSequences() {
+    }
+
+    /**
+     * The synthetic sequence: {@code tasks} (1..3) tasks of {@code trainSize}/{@code valSize}/{@code testSize}
+     * images each (about 2% of each generation belong to other classes and are dropped).
+     */
+    public static List<ContinualTask> synthetic(int tasks, int imageSize, long dataSeed, double bias, int trainSize,
+                                                int valSize, int testSize, Path root) {
+        if (tasks < 1 || tasks > SYNTHETIC.size()) {
+            throw new UserException("--tasks must be 1.." + SYNTHETIC.size() + " for the synthetic sequence, got " + tasks);
+        }
+        if (!(bias >= 0.5 && bias <= 1)) {
+            throw new UserException("--bias must be in [0.5, 1] (fraction of bias-aligned training samples), got " + bias);
+        }
+        int size = Math.max(SyntheticSpec.MIN_IMAGE_SIZE, Math.min(SyntheticSpec.MAX_IMAGE_SIZE, imageSize));
+        List<ContinualTask> out = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            SynthTask st = SYNTHETIC.get(t);
+            SyntheticSpec spec = spec(st, t, size, dataSeed, bias, trainSize, valSize, testSize);
+            GeneratedBenchmark gb = SyntheticBenchmark.generate(spec, SyntheticBenchmark.cacheDir(root, spec));
+            Path dir = gb.dir();
+            List<Integer> classes = List.of(st.a(), st.b());
+            List<String> names = List.of(LesionClass.forLabel(st.a()).shortName(), LesionClass.forLabel(st.b()).shortName());
+            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + st.column() + "-biased)";
+            out.add(new ContinualTask(t, name, classes, names, st.column(),
+                    select(read(dir, SyntheticSpec.TRAIN), classes, "task" + t + "/train"),
+                    select(read(dir, SyntheticSpec.VAL), classes, "task" + t + "/val"),
+                    select(read(dir, SyntheticSpec.TEST_UNBIASED), classes, "task" + t + "/test_unbiased")));
+        }
+        return out;
+    }
+
+    static SyntheticSpec spec(SynthTask st, int t, int size, long dataSeed, double bias, int trainSize, int valSize,
+                              int testSize) {
+        // Nearly all mass on the task's two classes; the generator needs every class > 0.
+        Double[] prev = new Double[SyntheticSpec.MAX_CLASSES];
+        Arrays.fill(prev, 0.005);
+        prev[st.a()] = 0.49;
+        prev[st.b()] = 0.49;
+        List<SplitSpec> splits = List.of(
+                SplitSpec.independent(SyntheticSpec.TRAIN, grow(trainSize)).withCorrelation(st.attribute(), bias),
+                SplitSpec.independent(SyntheticSpec.VAL, grow(valSize)).withCorrelation(st.attribute(), bias),
+                SplitSpec.independent(SyntheticSpec.TEST_UNBIASED, grow(testSize)).withCorrelation(st.attribute(), 0.5));
+        return new SyntheticSpec("biaspruner-task" + t, SyntheticSpec.GENERATOR_VERSION, size, dataSeed * 31 + t,
+                SyntheticSpec.MAX_CLASSES, Arrays.asList(prev), 8, 1.0, null, splits);
+    }
+
+    private static int grow(int n) {
+        return (int) Math.ceil(n / 0.98);
+    }
+
+    private static ImageDataset read(Path dir, String split) {
+        return ImageDataset.fromCsv(split, dir.resolve(split + ".csv"), null, "label", DataSource.ATTRIBUTES);
+    }
+
+    /** Rows whose label is one of {@code classes}, relabelled to the task-local index. */
+    static ImageDataset select(ImageDataset ds, List<Integer> classes, String name) {
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < ds.size(); i++) {
+            if (classes.contains(ds.label(i))) {
+                rows.add(i);
+            }
+        }
+        int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
+        ImageDataset sub = ds.subset(name, r);
+        return relabel(sub, classes, name);
+    }
+
+    static ImageDataset relabel(ImageDataset ds, List<Integer> classes, String name) {
+        List<Path> images = new ArrayList<>();
+        int[] labels = new int[ds.size()];
+        Map<String, int[]> attrs = new LinkedHashMap<>();
+        for (String a : ds.attributeNames()) {
+            attrs.put(a, ds.attribute(a));
+        }
+        for (int i = 0; i < ds.size(); i++) {
+            images.add(ds.image(i));
+            labels[i] = classes.indexOf(ds.label(i));
+        }
+        return new ImageDataset(name, images, labels, attrs);
+    }
+
+    /**
+     * A real dataset's sequence from its preset: per task, the two classes' samples with a known sensitive
+     * value become a Learning-from-Failure benchmark (biased train and val with {@code bias} aligned
+     * per class, group-balanced test), grouped by lesion, seeded; splits are capped at the given sizes
+     * (their order is already a seeded shuffle).
+     */
+    public static List<ContinualTask> ham(Path folder, String sensitive, int tasks, long dataSeed, double bias,
+                                          int trainSize, int valSize, int testSize) {
+        SequencePreset preset = SequencePreset.load("ham");
+        String attr = sensitive == null ? preset.sensitive().get(0) : sensitive;
+        if (!preset.sensitive().contains(attr)) {
+            throw new UserException("--sensitive for ham must be one of " + preset.sensitive() + ", got " + attr);
+        }
+        if (tasks < 1 || tasks > preset.tasks().size()) {
+            throw new UserException("--tasks must be 1.." + preset.tasks().size() + " for ham, got " + tasks);
+        }
+        if (!java.nio.file.Files.isRegularFile(folder.resolve(org.debias4j.data.datasets.Ham10000.METADATA))) {
+            throw new UserException("--data-dir " + folder + " has no " + org.debias4j.data.datasets.Ham10000.METADATA
+                    + " (HAM10000: metadata CSV and images/)");
+        }
+        org.debias4j.data.datasets.SampleSet all = org.debias4j.data.datasets.Ham10000.read(folder, false);
+        List<ContinualTask> out = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            List<String> names = preset.tasks().get(t).classes();
+            List<Integer> classes = new ArrayList<>();
+            for (String n : names) {
+                int k = all.classes().indexOf(n);
+                if (k < 0) {
+                    throw new UserException("ham preset task " + t + ": unknown class " + n + "; classes " + all.classes());
+                }
+                classes.add(k);
+            }
+            if (classes.size() != 2) {
+                throw new UserException("ham preset task " + t + ": the Learning-from-Failure recipe needs two classes");
+            }
+            List<org.debias4j.data.datasets.LffBenchmark.Item> items = new ArrayList<>();
+            for (org.debias4j.data.datasets.Sample s : all.samples()) {
+                int v = s.attribute(attr);
+                if (classes.contains(s.label()) && v >= 0) {
+                    items.add(new org.debias4j.data.datasets.LffBenchmark.Item(s, classes.indexOf(s.label()), v));
+                }
+            }
+            String where = "HAM10000 task " + t + " (" + String.join(" vs ", names) + ", " + attr + ")";
+            org.debias4j.data.datasets.LffBenchmark.Result r = org.debias4j.data.datasets.LffBenchmark.build(items,
+                    new org.debias4j.data.datasets.LffBenchmark.Spec(bias, 0.15, 0.25, false, dataSeed * 31 + t), where);
+            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + attr + "-biased)";
+            out.add(new ContinualTask(t, name, classes, names, attr,
+                    items(r.splits().get("train"), trainSize, attr, "task" + t + "/train"),
+                    items(r.splits().get("val"), valSize, attr, "task" + t + "/val"),
+                    items(r.splits().get("test_unbiased"), testSize, attr, "task" + t + "/test_unbiased")));
+        }
+        return out;
+    }
+
+    private static ImageDataset items(List<org.debias4j.data.datasets.LffBenchmark.Item> items, int cap, String attr,
+                                      String name) {
+        int n = cap > 0 ? Math.min(cap, items.size()) : items.size();
+        List<Path> images = new ArrayList<>();
+        int[] labels = new int[n];
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            images.add(items.get(i).sample().image());
+            labels[i] = items.get(i).target();
+            a[i] = items.get(i).bias();
+        }
+        return new ImageDataset(name, images, labels, Map.of(attr, a));
+    }
+}

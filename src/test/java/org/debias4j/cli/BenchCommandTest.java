@@ -1,0 +1,61 @@
+package org.debias4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.debias4j.util.Json;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The bench command's plumbing on a tiny model (no timing is asserted: numbers on a shared machine mean nothing). */
+class BenchCommandTest {
+    private static String run(String... args) {
+        StringWriter sw = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand()).setOut(new PrintWriter(sw));
+        assertEquals(0, cl.execute(args), sw.toString());
+        return sw.toString();
+    }
+
+    @Test
+    void jsonReportsTrainAndInferenceFiguresForOneModel() throws Exception {
+        String out = run("--model", "resnet20_cifar", "--image-size", "16", "--batch-size", "2", "--warmup", "0",
+                "--steps", "1", "--json");
+        JsonNode r = Json.MAPPER.readTree(out).get("results").get(0);
+        assertEquals("train", r.get("kind").asText());
+        assertTrue(r.get("train_img_per_s").asDouble() > 0, out);
+        assertTrue(r.get("infer_img_per_s").asDouble() > 0, out);
+        assertTrue(r.get("peak_rss_bytes").asLong() > 0, out);
+        assertFalse(r.has("train_ratio_to_pytorch"), "no PyTorch reference for resnet20_cifar at 16 px");
+    }
+
+    @Test
+    void scoringAndUnlearningCasesRun() throws Exception {
+        JsonNode score = Json.MAPPER.readTree(run("--model", "resnet20_cifar", "--kind", "score", "--image-size", "16",
+                "--batch-size", "2", "--warmup", "0", "--steps", "1", "--json")).get("results").get(0);
+        assertTrue(score.get("infer_img_per_s").asDouble() > 0);
+        assertFalse(score.has("train_img_per_s"));
+        String table = run("--model", "resnet20_cifar", "--kind", "unlearn", "--image-size", "16", "--batch-size", "2",
+                "--warmup", "0", "--steps", "1");
+        assertTrue(table.contains("resnet20_cifar unlearning step"), table);
+    }
+
+    @Test
+    void memoryModeReportsGrowth() throws Exception {
+        JsonNode m = Json.MAPPER.readTree(run("--memory", "--model", "resnet20_cifar", "--image-size", "16",
+                "--batch-size", "2", "--warmup", "1", "--steps", "3", "--json"));
+        assertEquals(30, m.get("warmup_steps").asInt(), "warm-up spans the memory guard's collections");
+        assertEquals(3, m.get("steps").asInt());
+        assertTrue(m.get("rss_after_warmup_bytes").asLong() > 0);
+        assertTrue(m.has("rss_growth") && m.has("flat"));
+    }
+
+    @Test
+    void badArgumentsAreUserErrors() {
+        assertEquals(2, Main.run("bench", "--model", "no_such_net"));
+        assertEquals(2, Main.run("bench", "--model", "resnet20_cifar", "--kind", "fly"));
+        assertEquals(2, Main.run("bench", "--steps", "0"));
+    }
+}

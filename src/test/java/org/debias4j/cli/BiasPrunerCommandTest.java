@@ -1,0 +1,90 @@
+package org.debias4j.cli;
+
+import org.debias4j.prune.PruneConfig;
+import org.debias4j.util.UserException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BiasPrunerCommandTest {
+    private static PruneConfig parse(String... args) {
+        BiasPrunerCommand cmd = new BiasPrunerCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd.config();
+    }
+
+    @Test
+    void everyReferenceFlagParses() {
+        PruneConfig c = parse("--dataset", "synthetic", "--num_classes", "2", "--learning_rate", "0.01",
+                "--num_epochs", "50", "--patience", "10", "--train", "--prune", "--finetune", "--finetune_epochs", "7",
+                "--weights_original", "w.safetensors", "--pruned_path", "pruned", "--weights_finetuned", "f.safetensors",
+                "--pruning_ratio", "0.5", "--batch", "100", "--q", "0.6", "--alpha", "3", "--seed", "7");
+        assertEquals("synthetic", c.dataset());
+        assertEquals(2, c.classesPerTask());
+        assertEquals(0.01, c.learningRate());
+        assertEquals(50, c.trainEpochs(), "--num_epochs sets the training-phase epochs");
+        assertEquals(10, c.patience());
+        assertEquals(List.of("train", "prune", "finetune"), c.stages());
+        assertEquals(7, c.finetuneEpochs());
+        assertEquals("w.safetensors", c.weightsOriginal());
+        assertEquals(0.5, c.pruningRatio());
+        assertEquals(100, c.batchSize());
+        assertEquals(0.6, c.q());
+        assertEquals(3.0, c.alpha());
+        assertEquals(7, c.seed());
+        assertEquals(12, parse("--train_epochs", "12").trainEpochs());
+    }
+
+    @Test
+    void defaultsAreTheMethodsNote() {
+        PruneConfig c = parse();
+        assertEquals("biaspruner", c.method());
+        assertEquals(0.7, c.q());
+        assertEquals(1e-4, c.learningRate());
+        assertEquals(5e-4, c.weightDecay());
+        assertEquals(0.1, c.pruningRatio());
+        assertEquals(100, c.batchSize());
+        assertEquals(20, c.trainEpochs());
+        assertEquals("resnet56_cifar", c.arch());
+        assertEquals(100, c.imageSize());
+        assertEquals(42, c.seed());
+        assertEquals("max_softmax", c.inference());
+        assertEquals(List.of("train", "prune", "finetune"), c.stages());
+    }
+
+    @Test
+    void stagesAndBadValuesAreChecked() {
+        assertEquals(List.of("prune", "finetune"),
+                parse("--prune", "--finetune", "--weights_original", "x.safetensors").stages());
+        assertThrows(UserException.class, () -> parse("--prune"), "pruning without training needs weights");
+        assertThrows(UserException.class, () -> parse("--method", "ewc"));
+        assertThrows(UserException.class, () -> parse("--inference", "vote"));
+        assertThrows(UserException.class, () -> parse("--pruning_ratio", "1.0"));
+        assertThrows(UserException.class, () -> parse("--q", "0"));
+        assertThrows(UserException.class, () -> parse("--arch", "resnet18"));
+        assertThrows(UserException.class, () -> parse("--num_classes", "3"));
+        UserException fitz = assertThrows(UserException.class, () -> parse("--dataset", "Fitzpatrick"));
+        assertTrue(fitz.getMessage().contains("not available"));
+        assertThrows(UserException.class, () -> parse("--dataset", "cifar"));
+        for (String m : PruneConfig.METHODS) {
+            assertEquals(m, parse("--method", m).method());
+        }
+    }
+
+    @Test
+    void unknownFlagsAreErrorsAndTheCommandIsListed() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setErr(new PrintWriter(err));
+        assertNotEquals(0, cl.execute("biaspruner", "--no-such-flag"));
+        assertTrue(cl.getSubcommands().containsKey("biaspruner"));
+    }
+}

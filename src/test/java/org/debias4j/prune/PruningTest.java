@@ -1,0 +1,108 @@
+package org.debias4j.prune;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PruningTest {
+    private static Map<String, boolean[]> all(Map<String, double[]> scores) {
+        Map<String, boolean[]> m = new LinkedHashMap<>();
+        scores.forEach((k, v) -> {
+            boolean[] b = new boolean[v.length];
+            java.util.Arrays.fill(b, true);
+            m.put(k, b);
+        });
+        return m;
+    }
+
+    @Test
+    void perLayerPrunesExactlyTheTopFractionByScore() {
+        Random rng = new Random(3);
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        for (int l = 0; l < 4; l++) {
+            double[] s = new double[10 + 3 * l];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = rng.nextGaussian();
+            }
+            scores.put("layer" + l + ".units", s);
+        }
+        Map<String, boolean[]> keep = Pruning.prune(scores, all(scores), 0.3, false);
+        for (Map.Entry<String, double[]> e : scores.entrySet()) {
+            double[] s = e.getValue();
+            boolean[] k = keep.get(e.getKey());
+            int removed = 0;
+            for (boolean b : k) {
+                removed += b ? 0 : 1;
+            }
+            assertEquals(Math.round(0.3 * s.length), removed, e.getKey());
+            // every removed unit scores higher than every kept one
+            double minRemoved = Double.POSITIVE_INFINITY;
+            double maxKept = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < s.length; i++) {
+                if (k[i]) {
+                    maxKept = Math.max(maxKept, s[i]);
+                } else {
+                    minRemoved = Math.min(minRemoved, s[i]);
+                }
+            }
+            assertTrue(minRemoved > maxKept, e.getKey() + ": pruned units must be the highest-scoring ones");
+        }
+    }
+
+    @Test
+    void globalPrunesTheTopFractionOverAllLayersButNeverEmptiesALayer() {
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        scores.put("a.units", new double[]{10, 9, 8});       // all highest: would be emptied
+        scores.put("b.units", new double[]{1, 2, 3, 4, 5, 0.5, 0.1});
+        Map<String, boolean[]> keep = Pruning.prune(scores, all(scores), 0.5, true);
+        // round(0.5 * 10) = 5 units: a keeps its lowest (8), then b's 5, 4, 3 go
+        assertArrayEquals(new boolean[]{false, false, true}, keep.get("a.units"));
+        assertArrayEquals(new boolean[]{true, true, false, false, false, true, true}, keep.get("b.units"));
+    }
+
+    @Test
+    void aLayerKeepsAUnitEvenAtHighRatiosAndOnlyCandidatesArePruned() {
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        scores.put("a.units", new double[]{3, 2});
+        Map<String, boolean[]> cand = new LinkedHashMap<>();
+        cand.put("a.units", new boolean[]{true, true});
+        assertArrayEquals(new boolean[]{false, true}, Pruning.prune(scores, cand, 0.9, false).get("a.units"));
+        scores.put("c.units", new double[]{5, 1, 4, 0});
+        cand.put("c.units", new boolean[]{false, true, true, true});
+        boolean[] c = Pruning.prune(scores, cand, 0.34, false).get("c.units");
+        assertArrayEquals(new boolean[]{false, true, false, true}, c, "unit 0 is not a candidate; of 1,2,3 the top (2) goes");
+        assertThrows(IllegalArgumentException.class, () -> Pruning.prune(scores, cand, 1.0, false));
+    }
+
+    @Test
+    void biasScoreIsEasyMeanMinusHardMean() {
+        double[][] act = {{1, 0}, {3, 0}, {0, 4}, {2, 2}};
+        boolean[] easy = {true, true, false, false};
+        int[] labels = {0, 1, 0, 1};
+        double[] s = Pruning.biasScores(Map.of("x.units", act), easy, labels, false).get("x.units");
+        assertArrayEquals(new double[]{2 - 1, 0 - 3}, s, 1e-12);
+        // per class: class 0: (1 - 0, 0 - 4), class 1: (3 - 2, 0 - 2), averaged
+        double[] pc = Pruning.biasScores(Map.of("x.units", act), easy, labels, true).get("x.units");
+        assertArrayEquals(new double[]{1, -3}, pc, 1e-12);
+        assertFalse(Double.isNaN(pc[0]));
+    }
+
+    @Test
+    void inferenceRulesPickTheConfidentOrLowEntropyTask() {
+        double[][] cand = {{0.6, 0.4}, {0.05, 0.9, 0.05}, {0.45, 0.55}};
+        assertEquals(1, InferenceRule.MAX_SOFTMAX.pick(cand, 0));
+        assertEquals(1, InferenceRule.MIN_ENTROPY.pick(cand, 0));
+        assertEquals(2, InferenceRule.ORACLE.pick(cand, 2));
+        assertEquals(InferenceRule.MIN_ENTROPY, InferenceRule.parse("min-entropy"));
+    }
+}
