@@ -90,6 +90,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (positive == null || out == null) {
             throw new UserException("--positive and --out are required to build a benchmark");
         }
+        BenchmarkWriter.checkOutput(out); // before any work: never write into a folder of other files
         List<String> skipped = new ArrayList<>(set.skipped());
         List<Sample> ok = checkImages(set, skipped);
         int[] pos = classes(set, positive, "--positive");
@@ -175,11 +176,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
             java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(workers);
             try {
                 pool.submit(() -> warm.parallelStream().forEach(pipe::pixels)).get();
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 pool.submit(() -> timed.parallelStream().forEach(pipe::pixels)).get();
                 double s = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "  %d thread%s: %.1f images/s (%.2f s)%n", workers, workers == 1 ? "" : "s",
-                        timed.size() / s, s);
+                double cpu = (cpuNanos() - c0) / 1e9;
+                // per CPU-second too: wall time on a shared machine follows the other processes' load
+                System.out.printf(Locale.ROOT, "  %d thread%s: %.1f images/s (%.2f s), %.1f images per CPU-second%n",
+                        workers, workers == 1 ? "" : "s", timed.size() / s, s, cpu > 0 ? timed.size() / cpu : Double.NaN);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserException("interrupted");
@@ -190,6 +194,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     private Integer injected(SampleSet set, List<Sample> ok, int[] pos, int[] neg, List<String> skipped) {

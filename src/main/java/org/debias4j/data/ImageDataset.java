@@ -65,6 +65,8 @@ public final class ImageDataset {
     }
 
     private static Path resolveImage(Path dir, String imageName, Path csv, int row) {
+        // a CSV must not make the tool read files outside its image folder
+        org.debias4j.data.datasets.ImageFiles.resolve(dir, imageName, csv, row + 2, false);
         for (String ext : EXTENSIONS) {
             Path p = dir.resolve(imageName + ext);
             if (Files.isRegularFile(p)) {

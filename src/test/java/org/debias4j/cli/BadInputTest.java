@@ -148,4 +148,17 @@ class BadInputTest {
         out.write(new byte[]{8, 2, 0, 0, 0, 0, 0, 0, 0});
         return b.toByteArray();
     }
+
+    @Test
+    void trainRefusesAnImagePathLeavingItsFolder() throws Exception {
+        Path data = dir.resolve("csvdir");
+        TinyDataAccess.image(data.resolve("images/a.jpg"), 16, 16, 1);
+        TinyDataAccess.image(dir.resolve("outside.jpg"), 16, 16, 2);
+        String header = "image_name,target,marked\n";
+        Files.writeString(data.resolve("train.csv"), header + "a,0,0\n../../outside,1,0\n");
+        Files.writeString(data.resolve("val.csv"), header + "a,0,0\n");
+        TrainCommandTest.Out o = TrainCommandTest.run("train", "--test-no", "1", "--csv-dir", data.toString(),
+                "--test-splits", "val", "--results-dir", dir.resolve("r").toString());
+        assertError(o, "train.csv line 3: image path '../../outside' escapes the image folder");
+    }
 }

@@ -115,7 +115,7 @@ class BenchmarkCommandTest {
 
     @Test
     void refusesToWriteIntoAFolderOfOtherFiles() throws Exception {
-        Path ham = tinyHam();
+        Path ham = org.debias4j.data.datasets.TinyDataAccess.ham(dir.resolve("ham"), 40);
         Path out = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(out.resolve("notes.txt"), "user file");
         TrainCommandTest.Out o = run("benchmark", "--data", ham.toString(), "--positive", "mel", "--attribute", "sex",

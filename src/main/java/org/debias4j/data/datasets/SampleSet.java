@@ -53,6 +53,42 @@ public record SampleSet(String name, Path csv, List<String> classes, Map<String,
         return n;
     }
 
+    /**
+     * The samples as an {@link org.debias4j.data.ImageDataset} for training or evaluation: label = {@link
+     * Sample#label()}, and every bias label and sensitive attribute as an integer attribute (-1 = unknown).
+     * Every sample needs an image (read with {@link ReadOptions#images}) and a single label.
+     */
+    public org.debias4j.data.ImageDataset toImageDataset(String datasetName) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Sample s : samples) {
+            names.addAll(s.bias().keySet());
+            names.addAll(s.sensitive().keySet());
+        }
+        List<Path> images = new ArrayList<>(samples.size());
+        int[] labels = new int[samples.size()];
+        Map<String, int[]> attrs = new LinkedHashMap<>();
+        for (String n : names) {
+            attrs.put(n, new int[samples.size()]);
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            if (s.image() == null) {
+                throw new org.debias4j.util.UserException(csv + " line " + s.line() + ": no image for '" + s.id()
+                        + "' (read the dataset with its image folder)");
+            }
+            if (s.label() < 0) {
+                throw new org.debias4j.util.UserException(csv + " line " + s.line() + ": '" + s.id()
+                        + "' has no single label (e.g. several NIH findings); filter such samples out first");
+            }
+            images.add(s.image());
+            labels[i] = s.label();
+            for (Map.Entry<String, int[]> e : attrs.entrySet()) {
+                e.getValue()[i] = s.hasAttribute(e.getKey()) ? s.attribute(e.getKey()) : -1;
+            }
+        }
+        return new org.debias4j.data.ImageDataset(datasetName, images, labels, attrs);
+    }
+
     /** Number of distinct groups (patients, lesions). */
     public int groups() {
         return (int) samples.stream().map(Sample::group).distinct().count();
