@@ -21,7 +21,7 @@ case $BIAS in
   *) echo "BIAS must be instrument, marked or rulers" >&2; exit 2 ;;
 esac
 COMMON="--arch resnet20_cifar --width-mult 0.25 --image-size 32 --n-epochs $EPOCHS --batch-size 64 --lr-base 0.05
- --lr-class 0.05 --no-tta --saliency 0 $FLAGS --grl-scale 1 --alpha 0.5 --lambdaa 0.5 --results-dir $OUT/results"
+ --lr-class 0.01 --no-tta --saliency 0 $FLAGS --grl-scale 0.1 --alpha 0.03 --lambdaa 0.01 --results-dir $OUT/results"
 mkdir -p "$OUT"
 for S in $SEEDS; do
   DATA=$OUT/data-seed$S

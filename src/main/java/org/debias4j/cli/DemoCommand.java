@@ -51,14 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
             results.add(TrainRun.run(c, resultsDir, null, false, false, true, 2));
         }
         if (!noUnlearning) {
-            // Skin Deep Unlearning on the biased split: aux head on the marking, GRL scale, alpha and lambda
-            // raised from the reference values for a small model trained a few epochs (see README).
+            // Skin Deep Unlearning on the biased split: aux head on the marking; the reference's GRL scale, alpha
+            // and lambda, learning rates raised for a small model trained a few epochs (as the baseline rows).
             for (String[] m : new String[][]{{"LNTL", "grl"}, {"TABE", ""}, {"TABE", "grl"}}) {
                 TrainConfig c = TrainConfig.builder().testNo(testNo++).arch(arch).widthMultiplier(widthMult)
                         .nEpochs(nEpochs).imageSize(imageSize).seed(seed).lrBase(0.01).lrClass(0.01)
                         .maxBatches(debug ? 3 : 0).tta(tta).preset("default").method(m[0])
                         .unlearning(org.debias4j.unlearn.UnlearnOptions.builder().marked(true).grl(!m[1].isEmpty())
-                                .grlScale(1.0).alpha(0.5).lambdaa(0.5).saliencyImages(0).build())
+                                .saliencyImages(0).build())
                         .build();
                 results.add(TrainRun.run(c, resultsDir, null, false, false, true, 2));
             }

@@ -172,6 +172,14 @@ public final class Engine {
                     }
                     Map<String, Double> losses = runner.run(step, ph, epoch);
                     for (Map.Entry<String, Double> e : losses.entrySet()) {
+                        if (step.lossWeights().getOrDefault(e.getKey(), 0.0) != 0.0 && !Double.isFinite(e.getValue())) {
+                            // Stop with a clear message instead of training on NaN (and failing later in metrics or plots).
+                            throw new UserException(String.format("training diverged: loss %s/%s is %s in epoch %d; lower "
+                                    + "the learning rates (--lr-base, --lr-class) or the unlearning strengths "
+                                    + "(--grl-scale, --alpha, --lambdaa)", step.name(), e.getKey(), e.getValue(), epoch + 1));
+                        }
+                    }
+                    for (Map.Entry<String, Double> e : losses.entrySet()) {
                         if (step.lossWeights().getOrDefault(e.getKey(), 0.0) != 0.0) {
                             sums.merge(step.name() + "/" + e.getKey(), e.getValue(), Double::sum);
                         }
