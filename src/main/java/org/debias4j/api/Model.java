@@ -200,7 +200,7 @@ public final class Model implements AutoCloseable {
         float[] input = new float[n * views * 3 * plane];
         for (int i = 0; i < n; i++) {
             for (int v = 0; v < views; v++) {
-                normalise(rgb.get(i), size, v, input, (i * views + v) * 3 * plane);
+                org.debias4j.data.ImagePipeline.normalise(rgb.get(i), size, v, input, (i * views + v) * 3 * plane);
             }
         }
         Engine e = borrow();
@@ -217,40 +217,6 @@ public final class Model implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a free graph copy", e);
-        }
-    }
-
-    /**
-     * Writes one of the 8 dihedral views of RGB pixels [3][size][size] (0-255), normalised with the
-     * ImageNet mean/std, at {@code out[base..]}. The same arithmetic as training's
-     * {@code ImagePipeline.batch} (bit 0 flips width, bit 1 height, bit 2 transposes).
-     */
-    static void normalise(byte[] px, int size, int v, float[] out, int base) {
-        int plane = size * size;
-        float[] mean = org.debias4j.data.ImagePipeline.MEAN;
-        float[] std = org.debias4j.data.ImagePipeline.STD;
-        for (int c = 0; c < 3; c++) {
-            float m = mean[c] * 255f;
-            float scale = 1f / (std[c] * 255f);
-            int off = c * plane;
-            for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    int sy = y;
-                    int sx = x;
-                    if ((v & 4) != 0) {
-                        int t = sy;
-                        sy = sx;
-                        sx = t;
-                    }
-                    if ((v & 2) != 0) {
-                        sy = size - 1 - sy;
-                    }
-                    if ((v & 1) != 0) {
-                        sx = size - 1 - sx;
-                    }
-                    out[base + off + y * size + x] = ((px[off + sy * size + sx] & 0xff) - m) * scale;
-                }
-            }
         }
     }
 

@@ -97,31 +97,40 @@ public final class ImagePipeline {
         for (int j = 0; j < rows.length; j++) {
             byte[] px = all[j];
             int v = view >= 0 ? view : rng.nextInt(8);
-            int base = j * 3 * plane;
-            for (int c = 0; c < 3; c++) {
-                float mean = MEAN[c] * 255f;
-                float scale = 1f / (STD[c] * 255f);
-                int off = c * plane;
-                for (int y = 0; y < size; y++) {
-                    for (int x = 0; x < size; x++) {
-                        int sy = y;
-                        int sx = x;
-                        if ((v & 4) != 0) {
-                            int t = sy;
-                            sy = sx;
-                            sx = t;
-                        }
-                        if ((v & 2) != 0) {
-                            sy = size - 1 - sy;
-                        }
-                        if ((v & 1) != 0) {
-                            sx = size - 1 - sx;
-                        }
-                        out[base + off + y * size + x] = ((px[off + sy * size + sx] & 0xff) - mean) * scale;
+            normalise(px, size, v, out, j * 3 * plane);
+        }
+        return Nd4j.create(out, new long[]{rows.length, 3, size, size}, 'c');
+    }
+
+    /**
+     * Writes one of the 8 dihedral views of RGB pixels [3][size][size] (0-255), normalised with the
+     * ImageNet mean/std, at {@code out[base..]} (bit 0 of {@code view} flips width, bit 1 height, bit 2
+     * transposes). Training batches and the embedding API both use it, so they see identical inputs.
+     */
+    public static void normalise(byte[] px, int size, int view, float[] out, int base) {
+        int plane = size * size;
+        for (int c = 0; c < 3; c++) {
+            float mean = MEAN[c] * 255f;
+            float scale = 1f / (STD[c] * 255f);
+            int off = c * plane;
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int sy = y;
+                    int sx = x;
+                    if ((view & 4) != 0) {
+                        int t = sy;
+                        sy = sx;
+                        sx = t;
                     }
+                    if ((view & 2) != 0) {
+                        sy = size - 1 - sy;
+                    }
+                    if ((view & 1) != 0) {
+                        sx = size - 1 - sx;
+                    }
+                    out[base + off + y * size + x] = ((px[off + sy * size + sx] & 0xff) - mean) * scale;
                 }
             }
         }
-        return Nd4j.create(out, new long[]{rows.length, 3, size, size}, 'c');
     }
 }
