@@ -21,6 +21,8 @@ import java.util.Map;
 public final class TaskStates {
     private final List<Map<String, boolean[]>> masks = new ArrayList<>();
     private final List<Map<String, INDArray>> batchNorms = new ArrayList<>();
+    /** Per task: feature statistics for the mahalanobis inference rule (null = not stored). */
+    private final List<FeatureStats> featureStats = new ArrayList<>();
 
     public int size() {
         return masks.size();
@@ -31,6 +33,7 @@ public final class TaskStates {
         while (masks.size() <= task) {
             masks.add(null);
             batchNorms.add(null);
+            featureStats.add(null);
         }
         masks.set(task, taskMasks == null ? null : copy(taskMasks));
         batchNorms.set(task, bn);
@@ -40,6 +43,15 @@ public final class TaskStates {
     public Map<String, boolean[]> masks(int task) {
         Map<String, boolean[]> m = masks.get(task);
         return m == null ? null : copy(m);
+    }
+
+    void putFeatureStats(int task, FeatureStats stats) {
+        featureStats.set(task, stats);
+    }
+
+    /** Task {@code task}'s feature statistics, or null when the run did not store them. */
+    FeatureStats featureStats(int task) {
+        return task < featureStats.size() ? featureStats.get(task) : null;
     }
 
     public Map<String, INDArray> batchNorm(int task) {
@@ -113,12 +125,17 @@ public final class TaskStates {
                     out.put("task" + t + ".bn." + e.getKey(), e.getValue());
                 }
             }
+            if (featureStats.get(t) != null) {
+                for (Map.Entry<String, INDArray> e : featureStats.get(t).tensors().entrySet()) {
+                    out.put("task" + t + ".ood." + e.getKey(), e.getValue());
+                }
+            }
         }
         return out;
     }
 
     static boolean isTaskTensor(String key) {
-        return key.matches("task\\d+\\.(mask|bn)\\..*");
+        return key.matches("task\\d+\\.(mask|bn|ood)\\..*");
     }
 
     /** Reads what {@link #tensors()} wrote for {@code tasks} tasks. */
@@ -127,8 +144,10 @@ public final class TaskStates {
         for (int k = 0; k < tasks; k++) {
             String mp = "task" + k + ".mask.";
             String bp = "task" + k + ".bn.";
+            String op = "task" + k + ".ood.";
             Map<String, boolean[]> m = new LinkedHashMap<>();
             Map<String, INDArray> bn = new LinkedHashMap<>();
+            Map<String, INDArray> ood = new LinkedHashMap<>();
             for (Map.Entry<String, INDArray> e : t.entrySet()) {
                 if (e.getKey().startsWith(mp)) {
                     double[] v = e.getValue().toDoubleVector();
@@ -139,9 +158,14 @@ public final class TaskStates {
                     m.put(e.getKey().substring(mp.length()), b);
                 } else if (e.getKey().startsWith(bp)) {
                     bn.put(e.getKey().substring(bp.length()), e.getValue());
+                } else if (e.getKey().startsWith(op)) {
+                    ood.put(e.getKey().substring(op.length()), e.getValue());
                 }
             }
             s.put(k, m.isEmpty() ? null : m, bn.isEmpty() ? null : bn);
+            if (ood.size() == 2) {
+                s.putFeatureStats(k, FeatureStats.fromTensors(ood));
+            }
         }
         return s;
     }
