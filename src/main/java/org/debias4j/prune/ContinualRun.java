@@ -556,11 +556,11 @@ public final class ContinualRun {
                                          int after) {
         int j = task.index();
         int[] y = task.test().labels();
-        FeatureStats[] fs = new FeatureStats[after + 1];
+        List<List<FeatureStats>> fs = new ArrayList<>();
         if (rule.needsFeatureStats()) {
             for (int k = 0; k <= after; k++) {
-                fs[k] = states.featureStats(k);
-                if (fs[k] == null) {
+                fs.add(states.featureStats(k));
+                if (fs.get(k) == null) {
                     return new double[]{Double.NaN, Double.NaN};
                 }
             }
@@ -573,7 +573,7 @@ public final class ContinualRun {
             for (int k = 0; k <= after; k++) {
                 cand[k] = out[k].logits()[i];
                 if (dist != null) {
-                    dist[k] = fs[k].distance(out[k].features()[i]);
+                    dist[k] = FeatureStats.taskDistance(rule, fs.get(k), out[k].features()[i], out[k].blocks(i));
                 }
             }
             int k = rule.pick(cand, dist, j);
@@ -603,7 +603,13 @@ public final class ContinualRun {
         ContinualTask task = tasks.get(t);
         states.apply(model, t);
         TaskEval.Outputs o = TaskEval.outputs(model, task.head(), task.train(), pipeline, c.batchSize());
-        states.putFeatureStats(t, FeatureStats.fit(o.features(), task.train().labels(), task.numClasses()));
+        int[] y = task.train().labels();
+        List<FeatureStats> stats = new ArrayList<>();
+        stats.add(FeatureStats.fit(o.features(), y, task.numClasses()));
+        for (double[][] block : o.blocks()) {
+            stats.add(FeatureStats.fit(block, y, task.numClasses()));
+        }
+        states.putFeatureStats(t, stats);
         states.apply(model, t);
     }
 

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -88,6 +89,26 @@ final class FeatureStats {
             best = Math.min(best, s);
         }
         return best;
+    }
+
+    int dimension() {
+        return precision.length;
+    }
+
+    /**
+     * A task's distance for a mahalanobis rule: the pooled features' distance ({@code mahalanobis}), or the
+     * sum over the pooled features and every block of the distance divided by its dimension
+     * ({@code mahalanobis_layers}: each term is about 1 for in-distribution samples, so layers weigh alike).
+     */
+    static double taskDistance(InferenceRule rule, List<FeatureStats> stats, double[] pooled, double[][] blocks) {
+        if (rule == InferenceRule.MAHALANOBIS) {
+            return stats.get(0).distance(pooled);
+        }
+        double d = stats.get(0).distance(pooled) / stats.get(0).dimension();
+        for (int l = 1; l < stats.size(); l++) {
+            d += stats.get(l).distance(blocks[l - 1]) / stats.get(l).dimension();
+        }
+        return d;
     }
 
     Map<String, INDArray> tensors() {

@@ -13,14 +13,18 @@ import java.util.stream.Collectors;
  * evaluation). Two further options score how well a sample fits what each task saw in training:
  * {@code energy} (log-sum-exp of the head's logits, Liu et al. 2020) and {@code mahalanobis} (the
  * smallest class-conditional Mahalanobis distance of the subnetwork's pooled features to the class
- * means stored at the end of the task's training, Lee et al. 2018; no replay data is kept).
+ * means stored at the end of the task's training, Lee et al. 2018; no replay data is kept), and
+ * {@code mahalanobis_layers}, the same over the pooled features and every block's spatially averaged
+ * unit activations, each layer's distance divided by its dimension and summed (Lee et al.'s feature
+ * ensemble with equal weights: no out-of-distribution data to fit weights on).
  */
 public enum InferenceRule {
     MAX_SOFTMAX("max_softmax"),
     MIN_ENTROPY("min_entropy"),
     ORACLE("oracle"),
     ENERGY("energy"),
-    MAHALANOBIS("mahalanobis");
+    MAHALANOBIS("mahalanobis"),
+    MAHALANOBIS_LAYERS("mahalanobis_layers");
 
     private final String key;
 
@@ -48,7 +52,7 @@ public enum InferenceRule {
 
     /** Whether the rule needs the per-task feature statistics (class means and precision matrix). */
     public boolean needsFeatureStats() {
-        return this == MAHALANOBIS;
+        return this == MAHALANOBIS || this == MAHALANOBIS_LAYERS;
     }
 
     /**
@@ -57,7 +61,7 @@ public enum InferenceRule {
      * @param trueTask the sample's task (used by ORACLE only; -1 when unknown)
      */
     public int pick(double[][] probsPerTask, int trueTask) {
-        if (this == ENERGY || this == MAHALANOBIS) {
+        if (this == ENERGY || needsFeatureStats()) {
             throw new IllegalArgumentException(key + " needs logits (and feature distances): use pick(Candidates)");
         }
         double[][] logits = new double[probsPerTask.length][];
@@ -84,14 +88,14 @@ public enum InferenceRule {
             }
             return trueTask;
         }
-        if (this == MAHALANOBIS && distancePerTask == null) {
+        if (needsFeatureStats() && distancePerTask == null) {
             throw new UserException("the mahalanobis inference rule needs per-task feature statistics (stored by "
                     + "runs of this version)");
         }
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < logitsPerTask.length; t++) {
-            double s = this == MAHALANOBIS ? -distancePerTask[t] : score(logitsPerTask[t]);
+            double s = needsFeatureStats() ? -distancePerTask[t] : score(logitsPerTask[t]);
             if (s > bestScore) {
                 bestScore = s;
                 best = t;

@@ -142,18 +142,33 @@ public final class MultiTaskModel {
             String head = info.tasks().get(t).head();
             String ln = model.evalLogits(head).name();
             String fn = model.evalFeatures().name();
-            Map<String, INDArray> raw = model.sd().output(Map.of(Model.INPUT, images), ln, fn);
+            List<String> acts = model.unitActivations();
+            String[] names = new String[acts.size() + 2];
+            names[0] = ln;
+            names[1] = fn;
+            for (int k = 0; k < acts.size(); k++) {
+                names[k + 2] = acts.get(k);
+            }
+            Map<String, INDArray> raw = model.sd().output(Map.of(Model.INPUT, images), names);
             logits[t] = raw.get(ln).toDoubleMatrix();
             per[t] = TaskEval.softmax(raw.get(ln));
             if (dist != null) {
-                FeatureStats fs = states.featureStats(t);
+                List<FeatureStats> fs = states.featureStats(t);
                 if (fs == null) {
                     throw new UserException("the mahalanobis rule needs feature statistics; this model has none for task "
                             + t + " (saved by an earlier version)");
                 }
                 double[][] f = raw.get(fn).toDoubleMatrix();
+                double[][][] blocks = new double[acts.size()][][];
+                for (int k = 0; k < acts.size(); k++) {
+                    blocks[k] = raw.get(acts.get(k)).mean(2, 3).toDoubleMatrix();
+                }
                 for (int i = 0; i < n; i++) {
-                    dist[i][t] = fs.distance(f[i]);
+                    double[][] bi = new double[acts.size()][];
+                    for (int k = 0; k < acts.size(); k++) {
+                        bi[k] = blocks[k][i];
+                    }
+                    dist[i][t] = FeatureStats.taskDistance(rule, fs, f[i], bi);
                 }
             }
             raw.values().forEach(INDArray::close);

@@ -21,8 +21,11 @@ import java.util.Map;
 public final class TaskStates {
     private final List<Map<String, boolean[]>> masks = new ArrayList<>();
     private final List<Map<String, INDArray>> batchNorms = new ArrayList<>();
-    /** Per task: feature statistics for the mahalanobis inference rule (null = not stored). */
-    private final List<FeatureStats> featureStats = new ArrayList<>();
+    /**
+     * Per task: feature statistics for the mahalanobis rules (null = not stored): element 0 of the pooled
+     * features, then one per block's unit activations (spatial means), in {@link Model#unitActivations()} order.
+     */
+    private final List<List<FeatureStats>> featureStats = new ArrayList<>();
 
     public int size() {
         return masks.size();
@@ -45,12 +48,12 @@ public final class TaskStates {
         return m == null ? null : copy(m);
     }
 
-    void putFeatureStats(int task, FeatureStats stats) {
-        featureStats.set(task, stats);
+    void putFeatureStats(int task, List<FeatureStats> stats) {
+        featureStats.set(task, stats == null ? null : List.copyOf(stats));
     }
 
-    /** Task {@code task}'s feature statistics, or null when the run did not store them. */
-    FeatureStats featureStats(int task) {
+    /** Task {@code task}'s feature statistics (pooled features first, then blocks), or null when not stored. */
+    List<FeatureStats> featureStats(int task) {
         return task < featureStats.size() ? featureStats.get(task) : null;
     }
 
@@ -126,8 +129,10 @@ public final class TaskStates {
                 }
             }
             if (featureStats.get(t) != null) {
-                for (Map.Entry<String, INDArray> e : featureStats.get(t).tensors().entrySet()) {
-                    out.put("task" + t + ".ood." + e.getKey(), e.getValue());
+                for (int l = 0; l < featureStats.get(t).size(); l++) {
+                    for (Map.Entry<String, INDArray> e : featureStats.get(t).get(l).tensors().entrySet()) {
+                        out.put("task" + t + ".ood." + l + "." + e.getKey(), e.getValue());
+                    }
                 }
             }
         }
@@ -163,8 +168,13 @@ public final class TaskStates {
                 }
             }
             s.put(k, m.isEmpty() ? null : m, bn.isEmpty() ? null : bn);
-            if (ood.size() == 2) {
-                s.putFeatureStats(k, FeatureStats.fromTensors(ood));
+            if (!ood.isEmpty()) {
+                List<FeatureStats> layers = new ArrayList<>();
+                for (int l = 0; ood.containsKey(l + ".means"); l++) {
+                    layers.add(FeatureStats.fromTensors(Map.of("means", ood.get(l + ".means"), "precision",
+                            ood.get(l + ".precision"))));
+                }
+                s.putFeatureStats(k, layers);
             }
         }
         return s;
