@@ -1,0 +1,1071 @@
+package org.debias4j.nn;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.binary;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.eltwise_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.AvgPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DepthwiseConv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.api.ops.BaseReduceOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The inference branch of a SameDiff graph translated to oneDNN primitives, with batch norm and unit
+ * masks folded into the convolution weights and a bias: conv(+bias, +ReLU) with no batch-norm op. Why:
+ * through SameDiff each conv2d reorders its input into oneDNN's blocked layout and its output back,
+ * batch norm and ReLU run as separate ops (together half of a forward pass at resnet56_cifar's sizes);
+ * here activations stay in the blocked layout and ReLU is a post-op of the convolution.
+ *
+ * <p>The graph is read from SameDiff (the same ops the eval branch runs), so this is generic over the
+ * backbones whose ops it knows: conv2d, depthwise conv2d, the native batch norm (folded into the conv
+ * that produces its input, or a per-channel scale and shift otherwise), ReLU, SiLU, sigmoid, add and
+ * multiply (also broadcast by [N,C,1,1]), max and average pooling, mean over H and W, matmul, identity,
+ * reshape of [N,C] to [N,C,1,1] and back, and option-A shortcuts (strided slice + channel zero padding,
+ * as a 1x1 selection convolution). {@link #compile} returns null for a graph with any other op.
+ *
+ * <p>Folded weights are recomputed from the live parameters, running statistics and masks at every
+ * {@link #output} call (about 1% of a resnet56_cifar batch), so they can never be stale: training,
+ * BiasPruner's per-task swaps and loadStateDict all change those arrays in place.
+ */
+public final class FoldedGraph {
+    private static final engine ENGINE = new engine(engine.kind.cpu, 0);
+
+    /** A value known without the input: a graph variable/constant (or derived from them), or a fixed array. */
+    private record Static(String name, INDArray fixed) {
+    }
+
+    private abstract static class Node {
+        String out;
+        List<String> ins = new ArrayList<>();
+        boolean relu;
+    }
+
+    private static final class ConvNode extends Node {
+        Static weight;        // YXIO [kH, kW, in/groups, out] (depthwise: [kH, kW, C, 1] reshaped)
+        Static bias;          // conv bias [out] or null
+        Static mean, var, gamma, beta; // folded batch norm, or null
+        double eps;
+        boolean scaleShiftOnly; // a batch norm without a conv: depthwise 1x1 with weight = scale
+        int groups = 1;
+        long kh, kw, sh, sw, ph, pw, dh, dw;
+        int in, outC;
+        boolean depthwise;
+        /** Option-A shortcut: a 1x1 selection conv (channels offset by padBefore, widened by padAfter); sized at plan time. */
+        boolean selection;
+        int padBefore, padAfter;
+        /** Residual add as a sum post-op: ins.get(1) is added to the result (before the ReLU post-op). */
+        boolean sum;
+    }
+
+    private static final class EltNode extends Node {
+        dnnl.algorithm alg;
+    }
+
+    private static final class BinNode extends Node {
+        dnnl.algorithm alg;
+        Static other;         // a static second operand (broadcast), or null when ins has two values
+    }
+
+    private static final class PoolNode extends Node {
+        dnnl.algorithm alg;
+        long kh, kw, sh, sw, ph, pw;
+        boolean global;
+    }
+
+    private static final class IpNode extends Node {
+        Static weight;        // [in, out]
+        Static bias;          // [out] or null
+    }
+
+    /** Reshape between [N, C] and [N, C, 1, 1] (plain layouts only). */
+    private static final class ReshapeNode extends Node {
+        boolean to4d;
+    }
+
+    private final SameDiff sd;
+    private final String input;
+    private final List<String> outputs;
+    private final List<Node> nodes;
+    private final Map<String, String> alias;
+    private final Map<Long, Plan> plans = new HashMap<>();
+
+    private FoldedGraph(SameDiff sd, String input, List<String> outputs, List<Node> nodes, Map<String, String> alias) {
+        this.sd = sd;
+        this.input = input;
+        this.outputs = outputs;
+        this.nodes = nodes;
+        this.alias = alias;
+    }
+
+    /** Why the last {@link #compile} returned null (for logs and tests). */
+    private static volatile String lastReason = "";
+
+    public static String lastReason() {
+        return lastReason;
+    }
+
+    /**
+     * Translates the ops between {@code input} (a [N, C, H, W] placeholder) and {@code outputs}. Null when
+     * the graph holds an op this class does not translate; the caller then runs SameDiff.
+     */
+    public static FoldedGraph compile(SameDiff sd, String input, List<String> outputs) {
+        try {
+            return new Compiler(sd, input).compile(outputs);
+        } catch (Unsupported e) {
+            lastReason = e.getMessage();
+            return null;
+        }
+    }
+
+    private static final class Unsupported extends RuntimeException {
+        Unsupported(String m) {
+            super(m, null, false, false);
+        }
+    }
+
+    private static final class Compiler {
+        final SameDiff sd;
+        final String input;
+        final Map<String, Boolean> dynamic = new HashMap<>();
+        final List<Node> nodes = new ArrayList<>();
+        final Map<String, String> alias = new HashMap<>();
+        final Map<String, Long> shapeC = new HashMap<>();
+
+        Compiler(SameDiff sd, String input) {
+            this.sd = sd;
+            this.input = input;
+        }
+
+        boolean isDynamic(String v) {
+            Boolean d = dynamic.get(v);
+            if (d != null) {
+                return d;
+            }
+            boolean r;
+            if (v.equals(input)) {
+                r = true;
+            } else {
+                SDVariable var = sd.getVariable(v);
+                if (var.getVariableType() != VariableType.ARRAY) {
+                    r = false;
+                } else {
+                    DifferentialFunction op = sd.getVariableOutputOp(v);
+                    r = false;
+                    for (SDVariable a : op.args()) {
+                        if (isDynamic(a.name())) {
+                            r = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            dynamic.put(v, r);
+            return r;
+        }
+
+        String resolve(String v) {
+            String a = alias.get(v);
+            return a == null ? v : resolve(a);
+        }
+
+        FoldedGraph compile(List<String> outputs) {
+            // Ops needed for the outputs, in creation order (SameDiff keeps ops in the order they were added).
+            Set<String> neededOps = new HashSet<>();
+            List<String> stack = new ArrayList<>(outputs);
+            Set<String> seen = new HashSet<>();
+            while (!stack.isEmpty()) {
+                String v = stack.remove(stack.size() - 1);
+                if (!seen.add(v) || !isDynamic(v) || v.equals(input)) {
+                    continue;
+                }
+                DifferentialFunction op = sd.getVariableOutputOp(v);
+                if (neededOps.add(op.getOwnName())) {
+                    for (SDVariable a : op.args()) {
+                        stack.add(a.name());
+                    }
+                }
+            }
+            for (String name : sd.getOps().keySet()) {
+                if (neededOps.contains(name)) {
+                    translate(sd.getOpById(name));
+                }
+            }
+            List<String> outs = new ArrayList<>();
+            for (String o : outputs) {
+                if (!isDynamic(o)) {
+                    throw new Unsupported(o + " does not depend on " + input);
+                }
+                outs.add(o);
+            }
+            fuse(outputs);
+            return new FoldedGraph(sd, input, outs, nodes, alias);
+        }
+
+        private long[] staticShape(String v) {
+            return sd.getVariable(v).getShape();
+        }
+
+        private Static stat(SDVariable v) {
+            if (isDynamic(v.name())) {
+                throw new Unsupported(v.name() + " must not depend on the input");
+            }
+            return new Static(v.name(), null);
+        }
+
+        private void translate(DifferentialFunction op) {
+            String name = op.opName();
+            SDVariable[] args = op.args();
+            String out = op.outputVariables()[0].name();
+            switch (name) {
+                case "conv2d" -> {
+                    Conv2DConfig c = ((Conv2D) op).getConfig();
+                    checkConv(c, op);
+                    ConvNode n = new ConvNode();
+                    n.ins.add(dyn(args[0]));
+                    n.weight = stat(args[1]);
+                    n.bias = args.length > 2 ? stat(args[2]) : null;
+                    long[] w = args[1].getShape();
+                    if (w == null) {
+                        w = args[1].getArr().shape();
+                    }
+                    n.kh = c.getKH();
+                    n.kw = c.getKW();
+                    n.sh = c.getSH();
+                    n.sw = c.getSW();
+                    n.ph = c.getPH();
+                    n.pw = c.getPW();
+                    n.dh = c.getDH();
+                    n.dw = c.getDW();
+                    n.in = (int) w[2];
+                    n.outC = (int) w[3];
+                    add(n, out);
+                }
+                case "depthwise_conv2d" -> {
+                    Conv2DConfig c = ((DepthwiseConv2D) op).getConfig();
+                    checkConv(c, op);
+                    ConvNode n = new ConvNode();
+                    n.ins.add(dyn(args[0]));
+                    n.weight = stat(args[1]);
+                    n.bias = args.length > 2 ? stat(args[2]) : null;
+                    long[] w = sd.getVariable(args[1].name()).getShape();
+                    if (w == null || w.length != 4 || w[3] != 1) {
+                        throw new Unsupported("depthwise conv with multiplier != 1: " + op.getOwnName());
+                    }
+                    n.kh = c.getKH();
+                    n.kw = c.getKW();
+                    n.sh = c.getSH();
+                    n.sw = c.getSW();
+                    n.ph = c.getPH();
+                    n.pw = c.getPW();
+                    n.dh = c.getDH();
+                    n.dw = c.getDW();
+                    n.in = (int) w[2];
+                    n.outC = (int) w[2];
+                    n.groups = (int) w[2];
+                    n.depthwise = true;
+                    add(n, out);
+                }
+                case "debias4j_batchnorm" -> {
+                    ConvNode n = new ConvNode();
+                    n.ins.add(dyn(args[0]));
+                    n.mean = stat(args[1]);
+                    n.var = stat(args[2]);
+                    n.gamma = stat(args[3]);
+                    n.beta = stat(args[4]);
+                    n.eps = ((DynamicCustomOp) op).getTArgument(0);
+                    n.scaleShiftOnly = true;
+                    long[] s = args[1].getShape();
+                    int c = (int) (s != null ? s[0] : args[1].getArr().length());
+                    n.in = c;
+                    n.outC = c;
+                    n.groups = c;
+                    n.kh = n.kw = n.sh = n.sw = 1;
+                    add(n, out);
+                }
+                case "debias4j_relu", "relu" -> {
+                    if (op instanceof DynamicCustomOp d && d.numTArguments() > 0 && d.getTArgument(0) != 0.0) {
+                        throw new Unsupported("relu with a threshold");
+                    }
+                    elt(dnnl.algorithm.eltwise_relu, args[0], out);
+                }
+                case "swish" -> elt(dnnl.algorithm.eltwise_swish, args[0], out);
+                case "sigmoid" -> elt(dnnl.algorithm.eltwise_logistic, args[0], out);
+                case "identity" -> {
+                    alias.put(out, dyn(args[0]));
+                }
+                case "add", "multiply" -> {
+                    BinNode n = new BinNode();
+                    n.alg = name.equals("add") ? dnnl.algorithm.binary_add : dnnl.algorithm.binary_mul;
+                    boolean d0 = isDynamic(args[0].name());
+                    boolean d1 = isDynamic(args[1].name());
+                    if (d0 && d1) {
+                        n.ins.add(dyn(args[0]));
+                        n.ins.add(dyn(args[1]));
+                    } else {
+                        n.ins.add(dyn(d0 ? args[0] : args[1]));
+                        n.other = stat(d0 ? args[1] : args[0]);
+                    }
+                    add(n, out);
+                }
+                case "reduce_mean" -> {
+                    int[] dims = ((BaseReduceOp) op).getDimensions();
+                    if (dims == null || !Arrays.equals(dims, new int[]{2, 3}) || ((BaseReduceOp) op).isKeepDims()) {
+                        throw new Unsupported("mean over " + Arrays.toString(dims));
+                    }
+                    PoolNode n = new PoolNode();
+                    n.ins.add(dyn(args[0]));
+                    n.alg = dnnl.algorithm.pooling_avg_exclude_padding;
+                    n.global = true;
+                    add(n, out + "#4d");
+                    ReshapeNode r = new ReshapeNode();
+                    r.ins.add(out + "#4d");
+                    r.to4d = false;
+                    add(r, out);
+                }
+                case "maxpool2d", "avgpool2d" -> {
+                    Pooling2DConfig c = op instanceof MaxPooling2D m ? m.getConfig() : ((AvgPooling2D) op).getConfig();
+                    if (c.isNHWC() || c.getPaddingMode() != PaddingMode.VALID || c.getDH() != 1 || c.getDW() != 1) {
+                        throw new Unsupported("pooling config " + c);
+                    }
+                    PoolNode n = new PoolNode();
+                    n.ins.add(dyn(args[0]));
+                    n.alg = name.equals("maxpool2d") ? dnnl.algorithm.pooling_max
+                            : c.getExtra() == 1 ? dnnl.algorithm.pooling_avg_include_padding : dnnl.algorithm.pooling_avg_exclude_padding;
+                    n.kh = c.getKH();
+                    n.kw = c.getKW();
+                    n.sh = c.getSH();
+                    n.sw = c.getSW();
+                    n.ph = c.getPH();
+                    n.pw = c.getPW();
+                    add(n, out);
+                }
+                case "matmul", "mmul" -> {
+                    DynamicCustomOp d = (DynamicCustomOp) op;
+                    for (int i = 0; i < d.numIArguments(); i++) {
+                        if (d.getIArgument(i) != 0) {
+                            throw new Unsupported("transposed matmul");
+                        }
+                    }
+                    if (d.numTArguments() > 0 && (d.getTArgument(0) != 1.0 || (d.numTArguments() > 1 && d.getTArgument(1) != 0.0))) {
+                        throw new Unsupported("scaled matmul");
+                    }
+                    IpNode n = new IpNode();
+                    n.ins.add(dyn(args[0]));
+                    n.weight = stat(args[1]);
+                    add(n, out);
+                }
+                case "reshape" -> {
+                    long[] s = staticShape(out);
+                    long[] si = staticShape(args[0].name());
+                    if (s == null || si == null) {
+                        throw new Unsupported("reshape without static shapes");
+                    }
+                    ReshapeNode r = new ReshapeNode();
+                    r.ins.add(dyn(args[0]));
+                    if (si.length == 2 && s.length == 4 && s[2] == 1 && s[3] == 1 && s[1] == si[1]) {
+                        r.to4d = true;
+                    } else if (si.length == 4 && s.length == 2 && si[2] == 1 && si[3] == 1 && s[1] == si[1]) {
+                        r.to4d = false;
+                    } else {
+                        throw new Unsupported("reshape " + Arrays.toString(si) + " -> " + Arrays.toString(s));
+                    }
+                    add(r, out);
+                }
+                case "strided_slice" -> selection(op, args, out);
+                case "pad" -> channelPad(op, args, out);
+                default -> throw new Unsupported("op " + name + " (" + op.getOwnName() + ")");
+            }
+        }
+
+        private void checkConv(Conv2DConfig c, DifferentialFunction op) {
+            if (!Conv2DConfig.NCHW.equals(c.getDataFormat()) || c.getPaddingMode() != PaddingMode.VALID
+                    || (c.getWeightsFormat() != null && c.getWeightsFormat() != org.nd4j.enums.WeightsFormat.YXIO)) {
+                throw new Unsupported("conv config of " + op.getOwnName() + ": " + c);
+            }
+        }
+
+        private void elt(dnnl.algorithm alg, SDVariable x, String out) {
+            EltNode n = new EltNode();
+            n.alg = alg;
+            n.ins.add(dyn(x));
+            add(n, out);
+        }
+
+        private String dyn(SDVariable v) {
+            if (!isDynamic(v.name())) {
+                throw new Unsupported(v.name() + " was expected to depend on the input");
+            }
+            return resolve(v.name());
+        }
+
+        private void add(Node n, String out) {
+            n.out = out;
+            nodes.add(n);
+        }
+
+        /** x[:, :, ::s, ::s] with every other index whole: a 1x1 convolution with stride s selecting channels. */
+        private void selection(DifferentialFunction op, SDVariable[] args, String out) {
+            long[] ia = ((DynamicCustomOp) op).iArgs();
+            // iArgs: beginMask, ellipsisMask, endMask, newAxisMask, shrinkAxisMask, begin[4], end[4], strides[4]
+            if (ia.length != 5 + 12 || ia[0] != 15 || ia[1] != 0 || ia[2] != 15 || ia[3] != 0 || ia[4] != 0
+                    || ia[5 + 8] != 1 || ia[5 + 9] != 1 || ia[5 + 10] != ia[5 + 11] || args.length != 1) {
+                throw new Unsupported("strided slice " + Arrays.toString(ia));
+            }
+            ConvNode n = new ConvNode();
+            n.ins.add(dyn(args[0]));
+            n.kh = n.kw = 1;
+            n.sh = n.sw = ia[5 + 10];
+            n.dh = n.dw = 1;
+            n.selection = true;
+            add(n, out);
+        }
+
+        /** Zero padding of channels only, after a selection convolution: widen that convolution. */
+        private void channelPad(DifferentialFunction op, SDVariable[] args, String out) {
+            INDArray pads = args.length > 1 && !isDynamic(args[1].name()) ? args[1].getArr() : null;
+            Node prev = nodes.isEmpty() ? null : nodes.get(nodes.size() - 1);
+            String src = dyn(args[0]);
+            DynamicCustomOp d = (DynamicCustomOp) op;
+            boolean zero = d.numTArguments() == 0 || d.getTArgument(0) == 0.0;
+            boolean constMode = d.numIArguments() == 0 || d.getIArgument(0) == 0;
+            if (pads == null || !zero || !constMode || !(prev instanceof ConvNode c) || !c.out.equals(src)
+                    || !c.selection || pads.rank() != 2 || pads.size(0) != 4) {
+                throw new Unsupported("pad " + op.getOwnName());
+            }
+            long[][] p = new long[4][2];
+            for (int i = 0; i < 4; i++) {
+                p[i][0] = pads.getLong(i, 0);
+                p[i][1] = pads.getLong(i, 1);
+            }
+            if (p[0][0] != 0 || p[0][1] != 0 || p[2][0] != 0 || p[2][1] != 0 || p[3][0] != 0 || p[3][1] != 0) {
+                throw new Unsupported("pad beyond channels");
+            }
+            c.padBefore = (int) p[1][0];
+            c.padAfter = (int) p[1][1];
+            alias.put(out, c.out);
+        }
+
+        static INDArray selectionWeight(int in, int out, int offset) {
+            INDArray w = Nd4j.zeros(DataType.FLOAT, 1, 1, in, out);
+            for (int i = 0; i < in; i++) {
+                w.putScalar(new long[]{0, 0, i, i + offset}, 1.0);
+            }
+            return w;
+        }
+
+        /** conv -> batch norm becomes one conv; conv/binary/matmul+bias -> relu become post-ops. */
+        private void fuse(List<String> outputs) {
+            Map<String, Integer> uses = new HashMap<>();
+            for (Node n : nodes) {
+                for (String i : n.ins) {
+                    uses.merge(resolve(i), 1, Integer::sum);
+                }
+            }
+            Set<String> outs = new HashSet<>();
+            for (String o : outputs) {
+                outs.add(resolve(o));
+            }
+            List<Node> fused = new ArrayList<>();
+            Map<String, Node> producer = new HashMap<>();
+            for (Node n : nodes) {
+                n.ins.replaceAll(this::resolve);
+                Node p = n.ins.isEmpty() ? null : producer.get(n.ins.get(0));
+                boolean single = p != null && uses.getOrDefault(p.out, 0) == 1 && !outs.contains(p.out) && !p.relu;
+                if (single && n instanceof ConvNode bn && bn.scaleShiftOnly && p instanceof ConvNode conv
+                        && conv.mean == null && !conv.scaleShiftOnly && !conv.relu) {
+                    conv.mean = bn.mean;
+                    conv.var = bn.var;
+                    conv.gamma = bn.gamma;
+                    conv.beta = bn.beta;
+                    conv.eps = bn.eps;
+                    merge(n, conv, uses, outs);
+                    continue;
+                }
+                if (single && n instanceof EltNode e && e.alg == dnnl.algorithm.eltwise_relu
+                        && (p instanceof ConvNode || p instanceof BinNode || p instanceof IpNode)) {
+                    p.relu = true;
+                    merge(n, p, uses, outs);
+                    continue;
+                }
+                if (n instanceof BinNode b && b.alg == dnnl.algorithm.binary_add && b.other == null
+                        && !n.ins.get(0).equals(n.ins.get(1))) {
+                    // the operand computed later takes the other one as a sum post-op
+                    Node p0 = producer.get(n.ins.get(0));
+                    Node p1 = producer.get(n.ins.get(1));
+                    boolean second = fused.indexOf(p1) > fused.indexOf(p0);
+                    Node later = second ? p1 : p0;
+                    String other = second ? n.ins.get(0) : n.ins.get(1);
+                    if (later instanceof ConvNode c && !c.relu && !c.sum && !c.scaleShiftOnly
+                            && uses.getOrDefault(c.out, 0) == 1 && !outs.contains(c.out) && !other.equals(c.ins.get(0))) {
+                        c.sum = true;
+                        c.ins.add(other);
+                        merge(n, c, uses, outs);
+                        continue;
+                    }
+                }
+                if (single && n instanceof BinNode b && b.alg == dnnl.algorithm.binary_add && b.other != null
+                        && p instanceof IpNode ip && ip.bias == null) {
+                    long[] s = sd.getVariable(b.other.name()).getShape();
+                    if (s != null && s.length == 1) {
+                        ip.bias = b.other;
+                        merge(n, p, uses, outs);
+                        continue;
+                    }
+                }
+                fused.add(n);
+                producer.put(n.out, n);
+            }
+            nodes.clear();
+            nodes.addAll(fused);
+        }
+
+        /** {@code n} is now computed by {@code into}: its consumers and output status move there. */
+        private void merge(Node n, Node into, Map<String, Integer> uses, Set<String> outs) {
+            alias.put(n.out, into.out);
+            uses.put(into.out, uses.getOrDefault(n.out, 0));
+            if (outs.contains(n.out)) {
+                outs.add(into.out);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    /** Primitives for one batch size, with their memories; weights are refreshed before every run. */
+    private final class Plan {
+        final stream strm = new stream(ENGINE);
+        final List<primitive> prims = new ArrayList<>();
+        final List<IntMemoryMap> argsList = new ArrayList<>();
+        /** Per run: writes current (folded) parameters into the primitives' memories; returns arrays to free after the run. */
+        final List<java.util.function.Function<Map<String, INDArray>, List<INDArray>>> refresh = new ArrayList<>();
+        final Map<String, reorder> outReorders = new LinkedHashMap<>();
+        final Map<String, memory> mem = new HashMap<>();
+        final Map<String, memory.desc> md = new HashMap<>();
+        final Map<String, long[]> dims = new HashMap<>();
+        final memory inputMem;
+        final Map<String, memory> outUser = new LinkedHashMap<>();
+        final Map<String, long[]> outDims = new LinkedHashMap<>();
+        final List<Object> keep = new ArrayList<>();
+        /** Activation buffers are reused once their value is dead (a resnet56_cifar batch of 64 needs ~5, not ~90). */
+        final Map<String, Buf> bufOf = new HashMap<>();
+        final Map<Long, java.util.ArrayDeque<Buf>> free = new HashMap<>();
+        final Map<String, Integer> lastUse = new HashMap<>();
+        int pos;
+        int temps;
+        long bytes;
+
+        Plan(long[] inDims) {
+            memory.desc inMd = new memory.desc(inDims, memory.data_type.f32, memory.format_tag.nchw);
+            inputMem = new memory(inMd, ENGINE, (Pointer) null);
+            mem.put(input, inputMem);
+            md.put(input, inMd);
+            dims.put(input, inDims);
+            for (int i = 0; i < nodes.size(); i++) {
+                for (String in : nodes.get(i).ins) {
+                    lastUse.put(in, i);
+                }
+            }
+            for (String o : outputs) {
+                lastUse.put(resolveAlias(o), Integer.MAX_VALUE);
+            }
+            for (pos = 0; pos < nodes.size(); pos++) {
+                Node n = nodes.get(pos);
+                lastUse.putIfAbsent(n.out, pos);
+                build(n);
+                for (Map.Entry<String, Integer> e : lastUse.entrySet()) {
+                    if (e.getValue() == pos) {
+                        release(e.getKey());
+                    }
+                }
+            }
+            for (String o : outputs) {
+                String r = resolveAlias(o);
+                long[] d = dims.get(r);
+                memory.desc user = new memory.desc(d, memory.data_type.f32, d.length == 4 ? memory.format_tag.nchw
+                        : memory.format_tag.nc);
+                memory u = new memory(user, ENGINE, (Pointer) null);
+                outUser.put(o, u);
+                outReorders.put(o, new reorder(mem.get(r), u));
+                outDims.put(o, d);
+            }
+        }
+
+        private memory.desc any(long[] d) {
+            return new memory.desc(d, memory.data_type.f32, memory.format_tag.any);
+        }
+
+        /** Persistent memory (weights, workspaces). */
+        private memory alloc(memory.desc d) {
+            memory m = new memory(d, ENGINE);
+            keep.add(m);
+            return m;
+        }
+
+        /** Memory for the value {@code name} from the pool of dead buffers. */
+        private memory allocValue(memory.desc d, String name) {
+            long size = d.get_size();
+            java.util.ArrayDeque<Buf> q = free.get(size);
+            Buf b = q == null || q.isEmpty() ? null : q.poll();
+            if (b == null) {
+                b = new Buf(new org.bytedeco.javacpp.BytePointer(size), size);
+                bytes += size;
+            }
+            b.refs = 1;
+            bufOf.put(name, b);
+            memory m = new memory(d, ENGINE, b.ptr);
+            keep.add(m);
+            return m;
+        }
+
+        private void release(String name) {
+            Buf b = bufOf.remove(name);
+            if (b != null && --b.refs == 0) {
+                free.computeIfAbsent(b.size, k -> new java.util.ArrayDeque<>()).add(b);
+            }
+        }
+
+        /** The value {@code name} in layout {@code want}, reordering once per run when it differs. */
+        private memory as(String name, memory.desc want) {
+            memory m = mem.get(name);
+            if (md.get(name).equals(want)) {
+                return m;
+            }
+            String tmp = "#tmp" + (temps++);
+            memory r = allocValue(want, tmp);
+            lastUse.put(tmp, pos);
+            step(new reorder(m, r), Map.of(dnnl.DNNL_ARG_SRC, m, dnnl.DNNL_ARG_DST, r));
+            return r;
+        }
+
+        private void step(primitive p, Map<Integer, memory> args) {
+            IntMemoryMap map = new IntMemoryMap();
+            for (Map.Entry<Integer, memory> e : args.entrySet()) {
+                map.put(e.getKey(), e.getValue());
+            }
+            prims.add(p);
+            argsList.add(map);
+        }
+
+        private primitive_attr attr(boolean relu) {
+            primitive_attr a = new primitive_attr();
+            if (relu) {
+                post_ops po = new post_ops();
+                po.append_eltwise(1.0f, dnnl.algorithm.eltwise_relu, 0f, 0f);
+                a.set_post_ops(po);
+                keep.add(po);
+            }
+            keep.add(a);
+            return a;
+        }
+
+        private void output(Node n, memory.desc d, long[] shape, memory m) {
+            mem.put(n.out, m);
+            md.put(n.out, d);
+            dims.put(n.out, shape);
+        }
+
+        private void build(Node n) {
+            long[] in = dims.get(n.ins.get(0));
+            if (n instanceof ConvNode c) {
+                if (c.selection && c.weight == null) {
+                    c.in = (int) in[1];
+                    c.outC = c.in + c.padBefore + c.padAfter;
+                    c.weight = new Static(null, Compiler.selectionWeight(c.in, c.outC, c.padBefore));
+                }
+                long ho = (in[2] + 2 * c.ph - (c.dh * (c.kh - 1) + 1)) / c.sh + 1;
+                long wo = (in[3] + 2 * c.pw - (c.dw * (c.kw - 1) + 1)) / c.sw + 1;
+                long[] od = {in[0], c.outC, ho, wo};
+                long[] wd = c.groups == 1 ? new long[]{c.outC, c.in, c.kh, c.kw}
+                        : new long[]{c.groups, c.outC / c.groups, c.in / c.groups, c.kh, c.kw};
+                convolution_forward.desc desc = new convolution_forward.desc(dnnl.prop_kind.forward_inference,
+                        dnnl.algorithm.convolution_direct, any(in), any(wd), new memory.desc(new long[]{c.outC},
+                        memory.data_type.f32, memory.format_tag.a), any(od), new long[]{c.sh, c.sw},
+                        new long[]{c.dh - 1, c.dw - 1}, new long[]{c.ph, c.pw}, new long[]{c.ph, c.pw});
+                primitive_attr attr = new primitive_attr();
+                post_ops po = new post_ops();
+                if (c.sum) {
+                    po.append_sum();
+                }
+                if (c.relu) {
+                    po.append_eltwise(1.0f, dnnl.algorithm.eltwise_relu, 0f, 0f);
+                }
+                attr.set_post_ops(po);
+                keep.add(attr);
+                keep.add(po);
+                convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(desc, attr, ENGINE);
+                memory src = as(n.ins.get(0), pd.src_desc());
+                memory w = alloc(pd.weights_desc());
+                memory b = new memory(pd.bias_desc(), ENGINE, (Pointer) null);
+                keep.add(b);
+                memory dst;
+                if (c.sum) {
+                    String other = n.ins.get(1);
+                    Buf ob = bufOf.get(other);
+                    if (ob != null && ob.refs == 1 && lastUse.get(other) == pos && md.get(other).equals(pd.dst_desc())) {
+                        // the residual's buffer is dead after this conv: accumulate into it in place
+                        bufOf.remove(other);
+                        bufOf.put(n.out, ob);
+                        dst = new memory(pd.dst_desc(), ENGINE, ob.ptr);
+                        keep.add(dst);
+                    } else {
+                        dst = allocValue(pd.dst_desc(), n.out);
+                        memory om = mem.get(other);
+                        step(new reorder(om, dst), Map.of(dnnl.DNNL_ARG_SRC, om, dnnl.DNNL_ARG_DST, dst));
+                    }
+                } else {
+                    dst = allocValue(pd.dst_desc(), n.out);
+                }
+                // YXIO user weights: dims (O, I, kH, kW) / (G, O/G, I/G, kH, kW) with explicit strides.
+                long o = c.outC / c.groups;
+                long i = c.in / c.groups;
+                long[] ws = c.groups == 1 ? new long[]{1, o, c.kw * i * o, i * o}
+                        : new long[]{o, 1, c.groups * o, c.kw * c.groups * i * o, c.groups * i * o};
+                if (c.depthwise || c.scaleShiftOnly) {
+                    // depthwise [kH, kW, C, 1]: element (g, 0, 0, y, x) at y*kW*C + x*C + g
+                    ws = new long[]{1, 1, 1, c.kw * c.groups, c.groups};
+                }
+                memory.desc userWd = new memory.desc(wd, memory.data_type.f32, ws);
+                memory userW = new memory(userWd, ENGINE, (Pointer) null);
+                keep.add(userW);
+                reorder wr = new reorder(userW, w);
+                keep.add(wr);
+                refresh.add(st -> {
+                    INDArray[] folded = fold(c, st);
+                    userW.set_data_handle(folded[0].data().addressPointer(), strm);
+                    wr.execute(strm, userW, w);
+                    b.set_data_handle(folded[1].data().addressPointer(), strm);
+                    return List.of(folded);
+                });
+                step(new convolution_forward(pd), Map.of(dnnl.DNNL_ARG_SRC, src, dnnl.DNNL_ARG_WEIGHTS, w,
+                        dnnl.DNNL_ARG_BIAS, b, dnnl.DNNL_ARG_DST, dst));
+                output(n, pd.dst_desc(), od, dst);
+            } else if (n instanceof EltNode e) {
+                memory.desc d = md.get(n.ins.get(0));
+                eltwise_forward.primitive_desc pd = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
+                        dnnl.prop_kind.forward_inference, e.alg, d, e.alg == dnnl.algorithm.eltwise_swish ? 1f : 0f, 0f), ENGINE);
+                memory dst = allocValue(pd.dst_desc(), n.out);
+                step(new eltwise_forward(pd), Map.of(dnnl.DNNL_ARG_SRC, mem.get(n.ins.get(0)), dnnl.DNNL_ARG_DST, dst));
+                output(n, pd.dst_desc(), in, dst);
+            } else if (n instanceof BinNode b) {
+                memory.desc d0 = md.get(n.ins.get(0));
+                memory src1;
+                memory.desc d1;
+                if (b.other == null) {
+                    long[] in1 = dims.get(n.ins.get(1));
+                    if (Arrays.equals(in, in1)) {
+                        src1 = as(n.ins.get(1), d0);
+                        d1 = d0;
+                    } else if (in1.length == 4 && in1[2] == 1 && in1[3] == 1 && in1[1] == in[1]) {
+                        // squeeze-excitation scale [N, C, 1, 1]: plain layout
+                        d1 = new memory.desc(in1, memory.data_type.f32, memory.format_tag.nchw);
+                        src1 = as(n.ins.get(1), d1);
+                    } else {
+                        throw new IllegalStateException("binary op on " + Arrays.toString(in) + " and " + Arrays.toString(in1));
+                    }
+                } else {
+                    long[] s = sd.getVariable(b.other.name()).getShape();
+                    long[] bd = new long[in.length];
+                    Arrays.fill(bd, 1);
+                    long len = 1;
+                    for (long x : s) {
+                        len *= x;
+                    }
+                    if (len == 1) {
+                        // scalar
+                    } else if (len == in[1]) {
+                        bd[1] = len;
+                    } else {
+                        throw new IllegalStateException("binary op with a static operand of shape " + Arrays.toString(s));
+                    }
+                    d1 = new memory.desc(bd, memory.data_type.f32, in.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc);
+                    memory m1 = new memory(d1, ENGINE, (Pointer) null);
+                    keep.add(m1);
+                    String sn = b.other.name();
+                    refresh.add(st -> {
+                        INDArray v = contiguous(st.get(sn));
+                        m1.set_data_handle(v.data().addressPointer(), strm);
+                        return List.of(v);
+                    });
+                    src1 = m1;
+                }
+                binary.primitive_desc pd = new binary.primitive_desc(new binary.desc(b.alg, d0, d1, any(in)), attr(b.relu), ENGINE);
+                memory dst = allocValue(pd.dst_desc(), n.out);
+                step(new binary(pd), Map.of(dnnl.DNNL_ARG_SRC_0, mem.get(n.ins.get(0)), dnnl.DNNL_ARG_SRC_1, src1,
+                        dnnl.DNNL_ARG_DST, dst));
+                output(n, pd.dst_desc(), in, dst);
+            } else if (n instanceof PoolNode p) {
+                long kh = p.global ? in[2] : p.kh;
+                long kw = p.global ? in[3] : p.kw;
+                long sh = p.global ? 1 : p.sh;
+                long sw = p.global ? 1 : p.sw;
+                long ph = p.global ? 0 : p.ph;
+                long pw = p.global ? 0 : p.pw;
+                long ho = (in[2] + 2 * ph - kh) / sh + 1;
+                long wo = (in[3] + 2 * pw - kw) / sw + 1;
+                long[] od = {in[0], in[1], ho, wo};
+                memory.desc d = md.get(n.ins.get(0));
+                memory.desc dd = any(od);
+                pooling_forward.primitive_desc pd = new pooling_forward.primitive_desc(new pooling_forward.desc(
+                        dnnl.prop_kind.forward_inference, p.alg, d, dd, new long[]{sh, sw}, new long[]{kh, kw},
+                        new long[]{ph, pw}, new long[]{ph, pw}), ENGINE);
+                memory dst = allocValue(pd.dst_desc(), n.out);
+                Map<Integer, memory> args = new HashMap<>(Map.of(dnnl.DNNL_ARG_SRC, mem.get(n.ins.get(0)), dnnl.DNNL_ARG_DST, dst));
+                if (pd.workspace_desc().get_size() > 0) {
+                    args.put(dnnl.DNNL_ARG_WORKSPACE, alloc(pd.workspace_desc()));
+                }
+                step(new pooling_forward(pd), args);
+                output(n, pd.dst_desc(), od, dst);
+            } else if (n instanceof ReshapeNode r) {
+                long[] od = r.to4d ? new long[]{in[0], in[1], 1, 1} : new long[]{in[0], in[1]};
+                memory.desc plainIn = new memory.desc(in, memory.data_type.f32, in.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc);
+                memory src = as(n.ins.get(0), plainIn);
+                memory.desc d = new memory.desc(od, memory.data_type.f32, od.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc);
+                memory view = new memory(d, ENGINE, (Pointer) null);
+                keep.add(view);
+                // Same buffer, other dims: the handle is taken once the source is allocated (it is, by now).
+                view.set_data_handle(src.get_data_handle(), strm);
+                Buf sb = bufOf.get(md.get(n.ins.get(0)).equals(plainIn) ? n.ins.get(0) : "#tmp" + (temps - 1));
+                if (sb != null) {
+                    sb.refs++;
+                    bufOf.put(n.out, sb);
+                }
+                output(n, d, od, view);
+            } else if (n instanceof IpNode ip) {
+                if (in.length != 2) {
+                    throw new IllegalStateException("matmul of rank " + in.length);
+                }
+                long[] w = sd.getVariable(ip.weight.name()).getShape();
+                long[] od = {in[0], w[1]};
+                memory.desc wd = new memory.desc(new long[]{w[1], w[0]}, memory.data_type.f32, new long[]{1, w[1]});
+                memory.desc bd = new memory.desc(new long[]{w[1]}, memory.data_type.f32, memory.format_tag.a);
+                memory.desc srcD = new memory.desc(in, memory.data_type.f32, memory.format_tag.nc);
+                memory.desc dstD = new memory.desc(od, memory.data_type.f32, memory.format_tag.nc);
+                inner_product_forward.primitive_desc pd = new inner_product_forward.primitive_desc(
+                        new inner_product_forward.desc(dnnl.prop_kind.forward_inference, srcD, wd, bd, dstD), attr(ip.relu), ENGINE);
+                memory src = as(n.ins.get(0), srcD);
+                memory wm = new memory(wd, ENGINE, (Pointer) null);
+                memory bm = new memory(bd, ENGINE, (Pointer) null);
+                keep.add(wm);
+                keep.add(bm);
+                INDArray zero = Nd4j.zeros(DataType.FLOAT, w[1]);
+                keep.add(zero);
+                refresh.add(st -> {
+                    INDArray wv = contiguous(st.get(ip.weight.name()));
+                    wm.set_data_handle(wv.data().addressPointer(), strm);
+                    INDArray bias = ip.bias == null ? zero : contiguous(st.get(ip.bias.name()));
+                    bm.set_data_handle(bias.data().addressPointer(), strm);
+                    return List.of(wv, bias);
+                });
+                memory dst = allocValue(dstD, n.out);
+                step(new inner_product_forward(pd), Map.of(dnnl.DNNL_ARG_SRC, src, dnnl.DNNL_ARG_WEIGHTS, wm,
+                        dnnl.DNNL_ARG_BIAS, bm, dnnl.DNNL_ARG_DST, dst));
+                output(n, dstD, od, dst);
+            } else {
+                throw new IllegalStateException(n.getClass().getSimpleName());
+            }
+        }
+
+        Map<String, INDArray> run(INDArray x) {
+            Map<String, INDArray> st = evaluateStatics();
+            List<INDArray> hold = new ArrayList<>();
+            for (var r : refresh) {
+                hold.addAll(r.apply(st));
+            }
+            inputMem.set_data_handle(x.data().addressPointer(), strm);
+            for (int i = 0; i < prims.size(); i++) {
+                prims.get(i).execute(strm, argsList.get(i));
+            }
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            for (Map.Entry<String, memory> e : outUser.entrySet()) {
+                INDArray arr = Nd4j.createUninitialized(DataType.FLOAT, outDims.get(e.getKey()));
+                memory u = e.getValue();
+                u.set_data_handle(arr.data().addressPointer(), strm);
+                String r = resolveAlias(e.getKey());
+                outReorders.get(e.getKey()).execute(strm, mem.get(r), u);
+                out.put(e.getKey(), arr);
+            }
+            strm._wait();
+            // Folded weights were copied into the primitives' own layouts; free them now, not at some GC.
+            Set<INDArray> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            live.addAll(st.values());
+            for (INDArray a : hold) {
+                if (!live.contains(a) && a.closeable()) {
+                    a.close();
+                }
+            }
+            return out;
+        }
+    }
+
+    private static final class Buf {
+        final Pointer ptr;
+        final long size;
+        int refs;
+
+        Buf(Pointer ptr, long size) {
+            this.ptr = ptr;
+            this.size = size;
+        }
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return a.isView() || a.ordering() != 'c' || a.offset() != 0 ? a.dup('c') : a;
+    }
+
+    /** Folded [weights in YXIO, bias] of a conv node from the current statics. */
+    private static INDArray[] fold(ConvNode c, Map<String, INDArray> st) {
+        INDArray w;
+        if (c.scaleShiftOnly) {
+            w = null;
+        } else {
+            w = c.weight.fixed() != null ? c.weight.fixed() : st.get(c.weight.name());
+        }
+        INDArray bias = c.bias == null ? null : st.get(c.bias.name());
+        if (c.mean == null) {
+            INDArray b = bias == null ? Nd4j.zeros(DataType.FLOAT, c.outC) : bias.dup();
+            return new INDArray[]{w.dup('c'), b};
+        }
+        INDArray mean = st.get(c.mean.name()).reshape(-1);
+        INDArray var = st.get(c.var.name()).reshape(-1);
+        INDArray gamma = st.get(c.gamma.name()).reshape(-1);
+        INDArray beta = st.get(c.beta.name()).reshape(-1);
+        // scale = gamma / sqrt(var + eps); bias' = beta + (bias - mean) * scale
+        INDArray scale = var.add(c.eps);
+        org.nd4j.linalg.ops.transforms.Transforms.sqrt(scale, false);
+        scale.rdivi(gamma);
+        INDArray b = (bias == null ? mean.neg() : bias.sub(mean)).muli(scale).addi(beta);
+        INDArray fw;
+        if (w == null) {
+            fw = scale.dup();
+        } else {
+            fw = w.dup('c');
+            // YXIO [kH, kW, in, out] and depthwise [kH, kW, C, 1]: the channel index runs fastest either way
+            fw.reshape(-1, c.outC).muliRowVector(scale);
+        }
+        scale.close();
+        return new INDArray[]{fw, b};
+    }
+
+    private String resolveAlias(String v) {
+        String a = alias.get(v);
+        return a == null ? v : resolveAlias(a);
+    }
+
+    /** Current values of every static input (parameters, statistics, masks and what is derived from them). */
+    private Map<String, INDArray> evaluateStatics() {
+        Set<String> names = new HashSet<>();
+        for (Node n : nodes) {
+            if (n instanceof ConvNode c) {
+                for (Static s : new Static[]{c.weight, c.bias, c.mean, c.var, c.gamma, c.beta}) {
+                    if (s != null && s.name() != null) {
+                        names.add(s.name());
+                    }
+                }
+            } else if (n instanceof BinNode b && b.other != null) {
+                names.add(b.other.name());
+            } else if (n instanceof IpNode ip) {
+                names.add(ip.weight.name());
+                if (ip.bias != null) {
+                    names.add(ip.bias.name());
+                }
+            }
+        }
+        Map<String, INDArray> out = new HashMap<>();
+        List<String> derived = new ArrayList<>();
+        for (String n : names) {
+            INDArray v = direct(n);
+            if (v != null) {
+                out.put(n, v);
+            } else {
+                derived.add(n);
+            }
+        }
+        if (!derived.isEmpty()) {
+            out.putAll(sd.output(Map.of(), derived.toArray(new String[0])));
+        }
+        return out;
+    }
+
+    /** A variable's array, or a mask-scaled one (x * m of two stored arrays), without running SameDiff. */
+    private INDArray direct(String name) {
+        SDVariable v = sd.getVariable(name);
+        if (v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT) {
+            return v.getArr();
+        }
+        DifferentialFunction op = sd.getVariableOutputOp(name);
+        if (op.opName().equals("multiply") || op.opName().equals("reshape") || op.opName().equals("identity")) {
+            SDVariable[] a = op.args();
+            INDArray x = direct(a[0].name());
+            if (x == null) {
+                return null;
+            }
+            if (op.opName().equals("identity")) {
+                return x;
+            }
+            if (op.opName().equals("reshape")) {
+                long[] s = v.getShape();
+                return s == null ? null : x.reshape(s);
+            }
+            INDArray y = direct(a[1].name());
+            return y == null || !Arrays.equals(x.shape(), y.shape()) ? null : x.mul(y);
+        }
+        return null;
+    }
+
+    /** Runs the translated graph on a float [N, C, H, W] batch; returns the requested outputs. */
+    public synchronized Map<String, INDArray> output(INDArray x) {
+        if (x.dataType() != DataType.FLOAT) {
+            x = x.castTo(DataType.FLOAT);
+        }
+        x = contiguous(x);
+        long[] shape = x.shape();
+        long key = Arrays.hashCode(shape);
+        Plan p = plans.get(key);
+        if (p == null) {
+            if (plans.size() >= 4) {
+                plans.clear();
+            }
+            p = new Plan(shape);
+            plans.put(key, p);
+        }
+        return p.run(x);
+    }
+
+    /** Number of primitives per run for the most recent plan (diagnostics). */
+    public int nodeCount() {
+        return nodes.size();
+    }
+}
