@@ -113,6 +113,7 @@ public final class FoldedGraph {
     /** Reshape between [N, C] and [N, C, 1, 1] (plain layouts only). */
     private static final class ReshapeNode extends Node {
         boolean to4d;
+        long channels = -1;
     }
 
     private final SameDiff sd;
@@ -280,8 +281,8 @@ public final class FoldedGraph {
                     n.ins.add(dyn(args[0]));
                     n.weight = stat(args[1]);
                     n.bias = args.length > 2 ? stat(args[2]) : null;
-                    long[] w = sd.getVariable(args[1].name()).getShape();
-                    if (w == null || w.length != 4 || w[3] != 1) {
+                    long[] w = sd.output(Map.of(), args[1].name()).get(args[1].name()).shape();
+                    if (w.length != 4 || w[3] != 1) {
                         throw new Unsupported("depthwise conv with multiplier != 1: " + op.getOwnName());
                     }
                     n.kh = c.getKH();
@@ -388,19 +389,29 @@ public final class FoldedGraph {
                     add(n, out);
                 }
                 case "reshape" -> {
-                    long[] s = staticShape(out);
-                    long[] si = staticShape(args[0].name());
-                    if (s == null || si == null) {
-                        throw new Unsupported("reshape without static shapes");
+                    // target shape: a constant second argument or integer arguments (-1 = inferred)
+                    long[] s;
+                    if (args.length > 1) {
+                        if (isDynamic(args[1].name())) {
+                            throw new Unsupported("reshape to a computed shape");
+                        }
+                        s = sd.output(Map.of(), args[1].name()).get(args[1].name()).toLongVector();
+                    } else {
+                        s = ((DynamicCustomOp) op).iArgs();
+                        if (s.length > 0 && (s[0] == -'c' || s[0] == 'c')) { // the order flag
+                            s = Arrays.copyOfRange(s, 1, s.length);
+                        }
                     }
                     ReshapeNode r = new ReshapeNode();
                     r.ins.add(dyn(args[0]));
-                    if (si.length == 2 && s.length == 4 && s[2] == 1 && s[3] == 1 && s[1] == si[1]) {
+                    if (s.length == 4 && s[2] == 1 && s[3] == 1) {
                         r.to4d = true;
-                    } else if (si.length == 4 && s.length == 2 && si[2] == 1 && si[3] == 1 && s[1] == si[1]) {
+                        r.channels = s[1];
+                    } else if (s.length == 2) {
                         r.to4d = false;
+                        r.channels = s[1];
                     } else {
-                        throw new Unsupported("reshape " + Arrays.toString(si) + " -> " + Arrays.toString(s));
+                        throw new Unsupported("reshape to " + Arrays.toString(s));
                     }
                     add(r, out);
                 }
@@ -586,6 +597,8 @@ public final class FoldedGraph {
         int pos;
         int temps;
         long bytes;
+        /** Static values at plan time, for their shapes. */
+        final Map<String, INDArray> st0 = evaluateStatics();
 
         Plan(long[] inDims) {
             memory.desc inMd = new memory.desc(inDims, memory.data_type.f32, memory.format_tag.nchw);
@@ -796,7 +809,7 @@ public final class FoldedGraph {
                         throw new IllegalStateException("binary op on " + Arrays.toString(in) + " and " + Arrays.toString(in1));
                     }
                 } else {
-                    long[] s = sd.getVariable(b.other.name()).getShape();
+                    long[] s = st0.get(b.other.name()).shape();
                     long[] bd = new long[in.length];
                     Arrays.fill(bd, 1);
                     long len = 1;
@@ -849,6 +862,10 @@ public final class FoldedGraph {
                 step(new pooling_forward(pd), args);
                 output(n, pd.dst_desc(), od, dst);
             } else if (n instanceof ReshapeNode r) {
+                long c = in.length == 4 ? in[1] : in[1];
+                if ((in.length == 4 && (in[2] != 1 || in[3] != 1)) || (r.channels > 0 && r.channels != c)) {
+                    throw new IllegalStateException("reshape of " + Arrays.toString(in));
+                }
                 long[] od = r.to4d ? new long[]{in[0], in[1], 1, 1} : new long[]{in[0], in[1]};
                 memory.desc plainIn = new memory.desc(in, memory.data_type.f32, in.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc);
                 memory src = as(n.ins.get(0), plainIn);
@@ -867,7 +884,7 @@ public final class FoldedGraph {
                 if (in.length != 2) {
                     throw new IllegalStateException("matmul of rank " + in.length);
                 }
-                long[] w = sd.getVariable(ip.weight.name()).getShape();
+                long[] w = st0.get(ip.weight.name()).shape();
                 long[] od = {in[0], w[1]};
                 memory.desc wd = new memory.desc(new long[]{w[1], w[0]}, memory.data_type.f32, new long[]{1, w[1]});
                 memory.desc bd = new memory.desc(new long[]{w[1]}, memory.data_type.f32, memory.format_tag.a);
@@ -1036,8 +1053,11 @@ public final class FoldedGraph {
                 return x;
             }
             if (op.opName().equals("reshape")) {
-                long[] s = v.getShape();
-                return s == null ? null : x.reshape(s);
+                long[] s = a.length == 1 ? ((DynamicCustomOp) op).iArgs() : null;
+                if (s != null && s.length > 0 && (s[0] == -'c' || s[0] == 'c')) {
+                    s = Arrays.copyOfRange(s, 1, s.length);
+                }
+                return s == null || s.length == 0 ? null : x.reshape(s);
             }
             INDArray y = direct(a[1].name());
             return y == null || !Arrays.equals(x.shape(), y.shape()) ? null : x.mul(y);
