@@ -120,6 +120,10 @@ public final class FoldedGraph {
         Static bias;          // [out] or null
     }
 
+    /** Concatenation along channels (into a plain NCHW buffer, one reorder per input). */
+    private static final class ConcatNode extends Node {
+    }
+
     /** Reshape between [N, C] and [N, C, 1, 1] (plain layouts only). */
     private static final class ReshapeNode extends Node {
         boolean to4d;
@@ -174,6 +178,8 @@ public final class FoldedGraph {
         final List<Node> nodes = new ArrayList<>();
         final Map<String, String> alias = new HashMap<>();
         final Map<String, Long> shapeC = new HashMap<>();
+        /** Ops already translated as part of a pattern (grouped convolution). */
+        final Set<String> handled = new HashSet<>();
 
         Compiler(SameDiff sd, String input) {
             this.sd = sd;
@@ -230,7 +236,7 @@ public final class FoldedGraph {
                 }
             }
             for (String name : sd.getOps().keySet()) {
-                if (neededOps.contains(name)) {
+                if (neededOps.contains(name) && !handled.contains(name)) {
                     translate(sd.getOpById(name));
                 }
             }
@@ -323,7 +329,7 @@ public final class FoldedGraph {
                     n.in = c;
                     n.outC = c;
                     n.groups = c;
-                    n.kh = n.kw = n.sh = n.sw = 1;
+                    n.kh = n.kw = n.sh = n.sw = n.dh = n.dw = 1;
                     add(n, out);
                 }
                 case "debias4j_relu", "relu" -> {
@@ -425,10 +431,111 @@ public final class FoldedGraph {
                     }
                     add(r, out);
                 }
+                case "split" -> groupedConv(op, args);
+                case "concat" -> {
+                    DynamicCustomOp d = (DynamicCustomOp) op;
+                    long axis = d.numIArguments() > 0 ? d.getIArgument(d.numIArguments() - 1) : -1;
+                    if (axis != 1) {
+                        throw new Unsupported("concat along axis " + axis);
+                    }
+                    ConcatNode n = new ConcatNode();
+                    for (SDVariable a : args) {
+                        n.ins.add(dyn(a));
+                    }
+                    add(n, out);
+                }
                 case "strided_slice" -> selection(op, args, out);
                 case "pad" -> channelPad(op, args, out);
                 default -> throw new Unsupported("op " + name + " (" + op.getOwnName() + ")");
             }
+        }
+
+        private List<DifferentialFunction> consumers(String var) {
+            List<DifferentialFunction> out = new ArrayList<>();
+            List<String> ops = sd.getVariables().get(var).getInputsForOp();
+            if (ops != null) {
+                for (String o : ops) {
+                    out.add(sd.getOpById(o));
+                }
+            }
+            return out;
+        }
+
+        /**
+         * split(x, G, 1) -> G conv2d(x_i, split(w, G, 3)_i) -> concat(1): the grouped convolution
+         * {@link Blocks#conv} writes for SameDiff, which has none; oneDNN runs it as one conv with groups G.
+         */
+        private void groupedConv(DifferentialFunction split, SDVariable[] args) {
+            SDVariable[] parts = split.outputVariables();
+            int groups = parts.length;
+            DynamicCustomOp sp = (DynamicCustomOp) split;
+            if (args.length != 1 || sp.numIArguments() < 2 || sp.getIArgument(sp.numIArguments() - 1) != 1) {
+                throw new Unsupported("split " + split.getOwnName() + " " + Arrays.toString(sp.iArgs()));
+            }
+            List<DifferentialFunction> convs = new ArrayList<>();
+            String weight = null;
+            DifferentialFunction concat = null;
+            Conv2DConfig cfg = null;
+            for (int i = 0; i < groups; i++) {
+                List<DifferentialFunction> cs = consumers(parts[i].name());
+                if (cs.size() != 1 || !(cs.get(0) instanceof Conv2D conv) || conv.args().length != 2
+                        || !conv.args()[0].name().equals(parts[i].name())) {
+                    throw new Unsupported("split " + split.getOwnName() + " not feeding one conv per group");
+                }
+                SDVariable wi = conv.args()[1];
+                DifferentialFunction ws = sd.getVariableOutputOp(wi.name());
+                if (ws == null || !ws.opName().equals("split") || ws.args().length != 1
+                        || !ws.outputVariables()[i].name().equals(wi.name()) || isDynamic(ws.args()[0].name())) {
+                    throw new Unsupported("grouped conv weights of " + conv.getOwnName());
+                }
+                DynamicCustomOp wsp = (DynamicCustomOp) ws;
+                if (wsp.getIArgument(wsp.numIArguments() - 1) != 3) {
+                    throw new Unsupported("grouped conv weights split along " + wsp.getIArgument(wsp.numIArguments() - 1));
+                }
+                String w = ws.args()[0].name();
+                if (weight != null && !weight.equals(w)) {
+                    throw new Unsupported("grouped conv with several weights");
+                }
+                weight = w;
+                Conv2DConfig c = conv.getConfig();
+                checkConv(c, conv);
+                if (cfg != null && !cfg.toString().equals(c.toString())) {
+                    throw new Unsupported("grouped conv with differing configs");
+                }
+                cfg = c;
+                List<DifferentialFunction> cc = consumers(conv.outputVariables()[0].name());
+                if (cc.size() != 1 || !cc.get(0).opName().equals("concat") || (concat != null && concat != cc.get(0))) {
+                    throw new Unsupported("grouped conv outputs not concatenated");
+                }
+                concat = cc.get(0);
+                if (!concat.args()[i].name().equals(conv.outputVariables()[0].name())) {
+                    throw new Unsupported("grouped conv outputs concatenated out of order");
+                }
+                convs.add(conv);
+            }
+            if (concat.args().length != groups) {
+                throw new Unsupported("concat of more than the groups");
+            }
+            long[] w = sd.getVariable(weight).getArr().shape();
+            ConvNode n = new ConvNode();
+            n.ins.add(dyn(args[0]));
+            n.weight = new Static(weight, null);
+            n.kh = cfg.getKH();
+            n.kw = cfg.getKW();
+            n.sh = cfg.getSH();
+            n.sw = cfg.getSW();
+            n.ph = cfg.getPH();
+            n.pw = cfg.getPW();
+            n.dh = cfg.getDH();
+            n.dw = cfg.getDW();
+            n.groups = groups;
+            n.in = (int) w[2] * groups;
+            n.outC = (int) w[3];
+            for (DifferentialFunction c : convs) {
+                handled.add(c.getOwnName());
+            }
+            handled.add(concat.getOwnName());
+            add(n, concat.outputVariables()[0].name());
         }
 
         private void checkConv(Conv2DConfig c, DifferentialFunction op) {
@@ -874,6 +981,28 @@ public final class FoldedGraph {
                 }
                 step(new pooling_forward(pd), args);
                 output(n, pd.dst_desc(), od, dst);
+            } else if (n instanceof ConcatNode) {
+                long total = 0;
+                for (String i : n.ins) {
+                    long[] d = dims.get(i);
+                    if (d.length != 4 || d[0] != in[0] || d[2] != in[2] || d[3] != in[3]) {
+                        throw new IllegalStateException("concat of " + Arrays.toString(in) + " and " + Arrays.toString(d));
+                    }
+                    total += d[1];
+                }
+                long[] od = {in[0], total, in[2], in[3]};
+                memory.desc d = new memory.desc(od, memory.data_type.f32, memory.format_tag.nchw);
+                memory dst = allocValue(d, n.out);
+                long off = 0;
+                for (String i : n.ins) {
+                    long[] di = dims.get(i);
+                    memory part = new memory(d.submemory_desc(di, new long[]{0, off, 0, 0}), ENGINE, dst.get_data_handle());
+                    keep.add(part);
+                    memory src = mem.get(i);
+                    step(new reorder(src, part), Map.of(dnnl.DNNL_ARG_SRC, src, dnnl.DNNL_ARG_DST, part));
+                    off += di[1];
+                }
+                output(n, d, od, dst);
             } else if (n instanceof ReshapeNode r) {
                 long c = in.length == 4 ? in[1] : in[1];
                 if ((in.length == 4 && (in[2] != 1 || in[3] != 1)) || (r.channels > 0 && r.channels != c)) {
