@@ -700,6 +700,7 @@ public final class FoldedGraph {
         /** Per run: writes current (folded) parameters into the primitives' memories; returns arrays to free after the run. */
         final List<java.util.function.Consumer<Map<String, float[]>>> refresh = new ArrayList<>();
         final Map<String, reorder> outReorders = new LinkedHashMap<>();
+        final List<Pointer> staging = new ArrayList<>();
         final Map<String, memory> mem = new HashMap<>();
         final Map<String, memory.desc> md = new HashMap<>();
         final Map<String, long[]> dims = new HashMap<>();
@@ -890,19 +891,21 @@ public final class FoldedGraph {
                     ws = new long[]{1, 1, 1, c.kw * c.groups, c.groups};
                 }
                 memory.desc userWd = new memory.desc(wd, memory.data_type.f32, ws);
-                FloatPointer userWBuf = new FloatPointer(userWd.get_size() / 4);
                 FloatPointer biasBuf = new FloatPointer(c.outC);
-                memory userW = new memory(userWd, ENGINE, userWBuf);
+                memory userW = new memory(userWd, ENGINE, (Pointer) null);
                 b.set_data_handle(biasBuf, strm);
-                keep.addAll(List.of(userW, userWBuf, biasBuf));
+                keep.addAll(List.of(userW, biasBuf));
                 reorder wr = new reorder(userW, w);
                 keep.add(wr);
-                float[][] tmp = new float[2][];
                 refresh.add(st -> {
+                    // staging buffers live only until the weights are in the primitive's own layout
+                    float[][] tmp = new float[2][];
                     fold(c, st, tmp);
-                    userWBuf.put(tmp[0]);
+                    FloatPointer staged = new FloatPointer(tmp[0]);
+                    userW.set_data_handle(staged, strm);
                     biasBuf.put(tmp[1]);
                     wr.execute(strm, userW, w);
+                    staging.add(staged);
                 });
                 step(new convolution_forward(pd), Map.of(dnnl.DNNL_ARG_SRC, src, dnnl.DNNL_ARG_WEIGHTS, w,
                         dnnl.DNNL_ARG_BIAS, b, dnnl.DNNL_ARG_DST, dst));
@@ -916,6 +919,7 @@ public final class FoldedGraph {
                 output(n, pd.dst_desc(), in, dst);
             } else if (n instanceof BinNode b) {
                 memory.desc d0 = md.get(n.ins.get(0));
+                memory src0 = mem.get(n.ins.get(0));
                 memory src1;
                 memory.desc d1;
                 if (b.other == null) {
@@ -924,9 +928,12 @@ public final class FoldedGraph {
                         src1 = as(n.ins.get(1), d0);
                         d1 = d0;
                     } else if (in1.length == 4 && in1[2] == 1 && in1[3] == 1 && in1[1] == in[1]) {
-                        // squeeze-excitation scale [N, C, 1, 1]: plain layout
+                        // squeeze-excitation scale [N, C, 1, 1]: oneDNN 2.5 runs this broadcast with a
+                        // blocked src0 in its reference code (~100x slower); plain layouts take the jit path.
                         d1 = new memory.desc(in1, memory.data_type.f32, memory.format_tag.nchw);
                         src1 = as(n.ins.get(1), d1);
+                        d0 = new memory.desc(in, memory.data_type.f32, memory.format_tag.nchw);
+                        src0 = as(n.ins.get(0), d0);
                     } else {
                         throw new IllegalStateException("binary op on " + Arrays.toString(in) + " and " + Arrays.toString(in1));
                     }
@@ -956,7 +963,7 @@ public final class FoldedGraph {
                 }
                 binary.primitive_desc pd = new binary.primitive_desc(new binary.desc(b.alg, d0, d1, any(in)), attr(b.relu), ENGINE);
                 memory dst = allocValue(pd.dst_desc(), n.out);
-                step(new binary(pd), Map.of(dnnl.DNNL_ARG_SRC_0, mem.get(n.ins.get(0)), dnnl.DNNL_ARG_SRC_1, src1,
+                step(new binary(pd), Map.of(dnnl.DNNL_ARG_SRC_0, src0, dnnl.DNNL_ARG_SRC_1, src1,
                         dnnl.DNNL_ARG_DST, dst));
                 output(n, pd.dst_desc(), in, dst);
             } else if (n instanceof PoolNode p) {
@@ -1066,6 +1073,10 @@ public final class FoldedGraph {
                     r.accept(st);
                 }
                 strm._wait();
+                for (Pointer p : staging) {
+                    p.close();
+                }
+                staging.clear();
                 snapshot.take();
             }
             lastRefreshNanos = System.nanoTime() - t0;
@@ -1166,7 +1177,7 @@ public final class FoldedGraph {
 
     /**
      * Folded weights (YXIO, output channel fastest; depthwise [kH, kW, C]) and bias of a conv node from the
-     * current statics, into {@code out[0]} and {@code out[1]} (reused between calls). Plain Java: the
+     * current statics, into new arrays {@code out[0]} and {@code out[1]}. Plain Java: the
      * arithmetic is tiny and ~10 ND4J calls per layer cost 20% of a resnet56_cifar batch.
      */
     private static void fold(ConvNode c, Map<String, float[]> st, float[][] out) {
@@ -1174,10 +1185,8 @@ public final class FoldedGraph {
         float[] bias = c.bias == null ? null : st.get(c.bias.name());
         float[] w = c.scaleShiftOnly ? null : c.weight.fixed() != null ? c.fixedFloats() : st.get(c.weight.name());
         int wl = w == null ? oc : w.length;
-        if (out[0] == null || out[0].length != wl) {
-            out[0] = new float[wl];
-            out[1] = new float[oc];
-        }
+        out[0] = new float[wl];
+        out[1] = new float[oc];
         float[] fw = out[0];
         float[] fb = out[1];
         if (c.mean == null) {
