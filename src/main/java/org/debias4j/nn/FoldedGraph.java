@@ -698,7 +698,7 @@ public final class FoldedGraph {
         final List<primitive> prims = new ArrayList<>();
         final List<IntMemoryMap> argsList = new ArrayList<>();
         /** Per run: writes current (folded) parameters into the primitives' memories; returns arrays to free after the run. */
-        final List<java.util.function.Consumer<Map<String, float[]>>> refresh = new ArrayList<>();
+        final List<java.util.function.Consumer<Statics>> refresh = new ArrayList<>();
         final Map<String, reorder> outReorders = new LinkedHashMap<>();
         final List<Pointer> staging = new ArrayList<>();
         final Map<String, memory> mem = new HashMap<>();
@@ -1068,7 +1068,7 @@ public final class FoldedGraph {
             // The stored arrays everything static derives from, compared byte for byte (not a hash) with
             // what the weights were last folded from: unchanged -> nothing to redo.
             if (!snapshot.unchanged()) {
-                Map<String, float[]> st = staticFloats();
+                Statics st = new Statics();
                 for (var r : refresh) {
                     r.accept(st);
                 }
@@ -1120,14 +1120,32 @@ public final class FoldedGraph {
         return new ArrayList<>(out);
     }
 
-    /** Copies of the leaf arrays' bytes; compares without copying (ByteBuffer.mismatch is vectorised). */
+    /** Leaf arrays up to this many bytes in total are kept as exact copies; larger networks keep checksums. */
+    static final long EXACT_SNAPSHOT_BYTES = 64L << 20;
+
+    /**
+     * What the leaf arrays held when the weights were last folded: exact copies of their bytes (compared
+     * without copying; ByteBuffer.mismatch is vectorised) or, above {@link #EXACT_SNAPSHOT_BYTES}, CRC-32
+     * and CRC-32C of each (64 bits, two polynomials), so that resnext101_32x8d does not keep a third copy
+     * of its 350 MB of weights.
+     */
     private final class Snapshot {
         final List<String> names;
         final java.nio.ByteBuffer[] copies;
+        final long[] sums;
+        final boolean exact;
+        boolean taken;
 
         Snapshot(List<String> names) {
             this.names = names;
+            long total = 0;
+            for (String n : names) {
+                INDArray a = sd.getVariable(n).getArr();
+                total += a.data().length() * a.data().getElementSize();
+            }
+            this.exact = total <= EXACT_SNAPSHOT_BYTES;
             this.copies = new java.nio.ByteBuffer[names.size()];
+            this.sums = new long[names.size()];
         }
 
         private java.nio.ByteBuffer bytes(String name) {
@@ -1138,9 +1156,21 @@ public final class FoldedGraph {
             return p.asByteBuffer();
         }
 
+        private long checksum(java.nio.ByteBuffer b) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            java.util.zip.CRC32C crcC = new java.util.zip.CRC32C();
+            crc.update(b.duplicate());
+            crcC.update(b);
+            return crc.getValue() << 32 | crcC.getValue();
+        }
+
         boolean unchanged() {
-            for (int i = 0; i < copies.length; i++) {
-                if (copies[i] == null || bytes(names.get(i)).mismatch(copies[i]) != -1) {
+            if (!taken) {
+                return false;
+            }
+            for (int i = 0; i < names.size(); i++) {
+                java.nio.ByteBuffer b = bytes(names.get(i));
+                if (exact ? b.mismatch(copies[i]) != -1 : checksum(b) != sums[i]) {
                     return false;
                 }
             }
@@ -1148,8 +1178,12 @@ public final class FoldedGraph {
         }
 
         void take() {
-            for (int i = 0; i < copies.length; i++) {
+            for (int i = 0; i < names.size(); i++) {
                 java.nio.ByteBuffer b = bytes(names.get(i));
+                if (!exact) {
+                    sums[i] = checksum(b);
+                    continue;
+                }
                 if (copies[i] == null || copies[i].capacity() != b.capacity()) {
                     copies[i] = java.nio.ByteBuffer.allocate(b.capacity());
                 }
@@ -1157,6 +1191,7 @@ public final class FoldedGraph {
                 copies[i].put(b);
                 copies[i].flip();
             }
+            taken = true;
         }
     }
 
@@ -1180,7 +1215,7 @@ public final class FoldedGraph {
      * current statics, into new arrays {@code out[0]} and {@code out[1]}. Plain Java: the
      * arithmetic is tiny and ~10 ND4J calls per layer cost 20% of a resnet56_cifar batch.
      */
-    private static void fold(ConvNode c, Map<String, float[]> st, float[][] out) {
+    private static void fold(ConvNode c, Statics st, float[][] out) {
         int oc = c.outC;
         float[] bias = c.bias == null ? null : st.get(c.bias.name());
         float[] w = c.scaleShiftOnly ? null : c.weight.fixed() != null ? c.fixedFloats() : st.get(c.weight.name());
@@ -1221,25 +1256,33 @@ public final class FoldedGraph {
         return a == null ? v : resolveAlias(a);
     }
 
-    /** {@link #evaluateStatics()} as float arrays in C order, mask products and reshapes without ND4J calls. */
-    private Map<String, float[]> staticFloats() {
-        Set<String> names = staticNames();
-        Map<String, float[]> out = new HashMap<>();
-        List<String> derived = new ArrayList<>();
-        for (String n : names) {
-            float[] v = directFloats(n);
+    /**
+     * Static values as float arrays in C order, read when a layer asks for them (so a large network never
+     * holds a second full copy of its weights on the Java heap); mask products and reshapes without ND4J
+     * calls, anything else derived through one SameDiff call.
+     */
+    private final class Statics {
+        private Map<String, float[]> derived;
+
+        float[] get(String name) {
+            float[] v = directFloats(name);
             if (v != null) {
-                out.put(n, v);
-            } else {
-                derived.add(n);
+                return v;
             }
-        }
-        if (!derived.isEmpty()) {
-            for (Map.Entry<String, INDArray> e : sd.output(Map.of(), derived.toArray(new String[0])).entrySet()) {
-                out.put(e.getKey(), floats(e.getValue()));
+            if (derived == null) {
+                List<String> names = new ArrayList<>();
+                for (String n : staticNames()) {
+                    if (directFloats(n) == null) {
+                        names.add(n);
+                    }
+                }
+                derived = new HashMap<>();
+                for (Map.Entry<String, INDArray> e : sd.output(Map.of(), names.toArray(new String[0])).entrySet()) {
+                    derived.put(e.getKey(), floats(e.getValue()));
+                }
             }
+            return derived.get(name);
         }
-        return out;
     }
 
     private static float[] floats(INDArray a) {
