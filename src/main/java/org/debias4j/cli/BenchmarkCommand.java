@@ -122,20 +122,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         LffBenchmark.Spec spec = new LffBenchmark.Spec(alignedFraction, valFraction, testFraction, unbiasedVal, seed);
         LffBenchmark.Result r = LffBenchmark.build(items, spec, set.name() + " (" + set.csv() + ")");
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("dataset", set.name());
-        info.put("source", set.csv().toAbsolutePath().normalize().toString());
-        info.put("positive", names(set, pos));
-        info.put("negative", neg == null ? "every other class" : names(set, neg));
-        info.put("attribute", attribute);
-        info.put("alignedValue", alignedValue);
-        info.put("alignedFraction", alignedFraction);
-        info.put("valFraction", valFraction);
-        info.put("testFraction", testFraction);
-        info.put("unbiasedVal", unbiasedVal);
-        info.put("seed", seed);
-        info.put("skippedRows", skipped.size());
-        info.put("skipped", skipped);
+        Map<String, Object> info = info(set, pos, neg, skipped, "attribute", attribute, "alignedValue", alignedValue);
         Path images = Datasets.imageDir(dataset, data, imageDir);
         BenchmarkWriter.checkOutput(out);
         String note = BenchmarkWriter.write(out, r, images, !noLink, info);
@@ -226,20 +213,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             r = org.debias4j.data.datasets.ArtefactInjection.render(r, attr, images, injectSize, seed, maxPixels,
                     bar == null ? null : d -> bar.step());
         }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("dataset", set.name());
-        info.put("source", set.csv().toAbsolutePath().normalize().toString());
-        info.put("positive", names(set, pos));
-        info.put("negative", neg == null ? "every other class" : names(set, neg));
-        info.put("inject", attr);
-        info.put("imageSize", injectSize);
-        info.put("alignedFraction", alignedFraction);
-        info.put("valFraction", valFraction);
-        info.put("testFraction", testFraction);
-        info.put("unbiasedVal", unbiasedVal);
-        info.put("seed", seed);
-        info.put("skippedRows", skipped.size());
-        info.put("skipped", skipped);
+        Map<String, Object> info = info(set, pos, neg, skipped, "inject", attr, "imageSize", injectSize);
         BenchmarkWriter.write(out, r, images, false, info);
         String target1 = String.join("+", names(set, pos));
         String target0 = neg == null ? "other" : String.join("+", names(set, neg));
@@ -251,6 +225,26 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 + " and images/ to " + out.toAbsolutePath().normalize());
         System.out.println("Train: debias4j train --test-no N --csv-dir " + out + (attr.equals("marked") ? " --marked" : " --rulers"));
         return 0;
+    }
+
+    /** What benchmark.json records about how the splits were made; {@code kind} is (key, value) pairs of the variant. */
+    private Map<String, Object> info(SampleSet set, int[] pos, int[] neg, List<String> skipped, Object... kind) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("dataset", set.name());
+        info.put("source", set.csv().toAbsolutePath().normalize().toString());
+        info.put("positive", names(set, pos));
+        info.put("negative", neg == null ? "every other class" : names(set, neg));
+        for (int i = 0; i < kind.length; i += 2) {
+            info.put((String) kind[i], kind[i + 1]);
+        }
+        info.put("alignedFraction", alignedFraction);
+        info.put("valFraction", valFraction);
+        info.put("testFraction", testFraction);
+        info.put("unbiasedVal", unbiasedVal);
+        info.put("seed", seed);
+        info.put("skippedRows", skipped.size());
+        info.put("skipped", skipped);
+        return info;
     }
 
     private void printSkipped(List<String> skipped) {
