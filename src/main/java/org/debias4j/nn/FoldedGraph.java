@@ -54,12 +54,14 @@ import java.util.Set;
  * backbones whose ops it knows: conv2d, depthwise conv2d, the native batch norm (folded into the conv
  * that produces its input, or a per-channel scale and shift otherwise), ReLU, SiLU, sigmoid, add and
  * multiply (also broadcast by [N,C,1,1]), max and average pooling, mean over H and W, matmul, identity,
- * reshape of [N,C] to [N,C,1,1] and back, and option-A shortcuts (strided slice + channel zero padding,
- * as a 1x1 selection convolution). {@link #compile} returns null for a graph with any other op.
+ * reshape of [N,C] to [N,C,1,1] and back, channel concat, grouped convolution written as split / G convs /
+ * concat, and option-A shortcuts (strided slice + channel zero padding, as a 1x1 selection convolution).
+ * {@link #compile} returns null for a graph with any other op. A residual add becomes a sum post-op.
  *
- * <p>Folded weights are recomputed from the live parameters, running statistics and masks at every
- * {@link #output} call (about 1% of a resnet56_cifar batch), so they can never be stale: training,
- * BiasPruner's per-task swaps and loadStateDict all change those arrays in place.
+ * <p>Training, BiasPruner's per-task swaps and loadStateDict change parameters, running statistics and
+ * masks in place, so every {@link #output} call first checks whether any array the folded weights derive
+ * from changed since they were folded (exact copies, or CRC-32 + CRC-32C above {@link #EXACT_SNAPSHOT_BYTES})
+ * and refolds if so (~1% of a resnet56_cifar batch for the check).
  */
 public final class FoldedGraph {
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
@@ -177,7 +179,6 @@ public final class FoldedGraph {
         final Map<String, Boolean> dynamic = new HashMap<>();
         final List<Node> nodes = new ArrayList<>();
         final Map<String, String> alias = new HashMap<>();
-        final Map<String, Long> shapeC = new HashMap<>();
         /** Ops already translated as part of a pattern (grouped convolution). */
         final Set<String> handled = new HashSet<>();
 
@@ -251,9 +252,6 @@ public final class FoldedGraph {
             return new FoldedGraph(sd, input, outs, nodes, alias);
         }
 
-        private long[] staticShape(String v) {
-            return sd.getVariable(v).getShape();
-        }
 
         private Static stat(SDVariable v) {
             if (isDynamic(v.name())) {
