@@ -137,7 +137,7 @@ public final class FoldedGraph {
     private final List<String> outputs;
     private final List<Node> nodes;
     private final Map<String, String> alias;
-    private final Map<Long, Plan> plans = new HashMap<>();
+    private final Map<String, Plan> plans = new HashMap<>();
 
     private FoldedGraph(SameDiff sd, String input, List<String> outputs, List<Node> nodes, Map<String, String> alias) {
         this.sd = sd;
@@ -1061,6 +1061,34 @@ public final class FoldedGraph {
             }
         }
 
+        void close() {
+            for (IntMemoryMap m : argsList) {
+                m.close();
+            }
+            for (primitive p : prims) {
+                p.close();
+            }
+            for (reorder r : outReorders.values()) {
+                r.close();
+            }
+            for (memory m : outUser.values()) {
+                m.close();
+            }
+            inputMem.close();
+            strm.close();
+            for (Object o : keep) {
+                if (o instanceof Pointer p) {
+                    p.close();
+                }
+            }
+            Set<Buf> bufs = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            bufs.addAll(bufOf.values());
+            free.values().forEach(bufs::addAll);
+            for (Buf b : bufs) {
+                b.ptr.close();
+            }
+        }
+
         Map<String, INDArray> run(INDArray x) {
             long t0 = System.nanoTime();
             // The stored arrays everything static derives from, compared byte for byte (not a hash) with
@@ -1410,10 +1438,14 @@ public final class FoldedGraph {
         }
         x = contiguous(x);
         long[] shape = x.shape();
-        long key = Arrays.hashCode(shape);
+        String key = Arrays.toString(shape);
         Plan p = plans.get(key);
         if (p == null) {
             if (plans.size() >= 4) {
+                // many batch sizes: free the old plans' native memory now rather than at some collection
+                for (Plan old : plans.values()) {
+                    old.close();
+                }
                 plans.clear();
             }
             p = new Plan(shape);

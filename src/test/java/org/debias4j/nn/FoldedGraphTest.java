@@ -81,6 +81,11 @@ class FoldedGraphTest {
         assertSame(m, f, TestModels.images(1, 16, 2), "batch 1");
         assertSame(m, f, TestModels.images(7, 16, 3), "batch 7");
         assertSame(m, f, x, "batch 4 again");
+        // more batch sizes than plans kept: old plans are freed and rebuilt when needed
+        for (int n : new int[]{2, 3, 5, 6}) {
+            assertSame(m, f, TestModels.images(n, 16, 10 + n), "batch " + n);
+        }
+        assertSame(m, f, x, "batch 4 after the plan cache was emptied");
     }
 
     @Test
