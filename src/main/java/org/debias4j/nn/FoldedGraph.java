@@ -1451,7 +1451,12 @@ public final class FoldedGraph {
             p = new Plan(shape);
             plans.put(key, p);
         }
-        return p.run(x);
+        try {
+            return p.run(x);
+        } finally {
+            // oneDNN reads x's native buffer through a raw pointer: keep its wrapper (and buffer) alive until done
+            java.lang.ref.Reference.reachabilityFence(x);
+        }
     }
 
     private volatile long lastRefreshNanos;
