@@ -223,10 +223,18 @@ public final class Model {
             List<String> key = List.of(names);
             java.util.Optional<FoldedGraph> f = folded.get(key);
             if (f == null) {
-                f = java.util.Optional.ofNullable(FoldedGraph.compile(sd, INPUT, key));
+                String why;
+                try {
+                    f = java.util.Optional.ofNullable(FoldedGraph.compile(sd, INPUT, key));
+                    why = FoldedGraph.lastReason();
+                } catch (LinkageError e) {
+                    // no oneDNN native library for this platform/backend (e.g. a CUDA build)
+                    f = java.util.Optional.empty();
+                    why = "oneDNN not available: " + e;
+                }
                 if (f.isEmpty()) {
                     org.slf4j.LoggerFactory.getLogger(Model.class).info("{}: inference through SameDiff ({})",
-                            spec.backbone().name(), FoldedGraph.lastReason());
+                            spec.backbone().name(), why);
                 }
                 folded.put(key, f);
             }
