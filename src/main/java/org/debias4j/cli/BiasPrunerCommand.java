@@ -71,7 +71,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     // debias4j additions
     @Option(names = "--method", defaultValue = "biaspruner", description = "biaspruner, packnet, finetune or joint (default ${DEFAULT-VALUE})")
     String method;
-    @Option(names = "--inference", defaultValue = "max_softmax", description = "task-agnostic rule: max_softmax, min_entropy, oracle (default ${DEFAULT-VALUE})")
+    @Option(names = "--inference", defaultValue = "max_softmax", description = "task-agnostic rule: max_softmax, min_entropy, oracle, energy, mahalanobis, mahalanobis_layers (default ${DEFAULT-VALUE}; metrics.json reports every rule)")
     String inference;
     @Option(names = "--per-class", description = "easy/hard split and bias score per class")
     boolean perClass;

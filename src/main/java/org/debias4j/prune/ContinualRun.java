@@ -52,7 +52,21 @@ public final class ContinualRun {
 
     /** What is saved after each finished task (in the checkpoint's metadata) and returned at the end. */
     public record Progress(int tasksDone, double[][] acc, double[][] oracle, double[][] selection,
-                           Map<String, boolean[]> used, List<List<TaskResult>> results) {
+                           Map<String, boolean[]> used, List<List<TaskResult>> results,
+                           Map<String, double[][]> ruleAcc, Map<String, double[][]> ruleSelection) {
+        public Progress {
+            // Checkpoints of earlier versions have no per-rule matrices.
+            ruleAcc = ruleAcc == null ? new LinkedHashMap<>() : ruleAcc;
+            ruleSelection = ruleSelection == null ? new LinkedHashMap<>() : ruleSelection;
+        }
+
+        Progress next(int done, List<List<TaskResult>> res) {
+            return new Progress(done, acc, oracle, selection, used, res, ruleAcc, ruleSelection);
+        }
+
+        double[][] ruleMatrix(Map<String, double[][]> m, String rule) {
+            return m.computeIfAbsent(rule, k -> nan(acc.length));
+        }
     }
 
     public record Result(PruneConfig config, Path runDir, Map<String, Object> metrics) {
@@ -106,7 +120,7 @@ public final class ContinualRun {
     private Result execute(boolean resume) {
         this.resume = resume;
         int n = tasks.size();
-        Progress p = new Progress(0, nan(n), nan(n), nan(n), new LinkedHashMap<>(), new ArrayList<>());
+        Progress p = new Progress(0, nan(n), nan(n), nan(n), new LinkedHashMap<>(), new ArrayList<>(), null, null);
         TaskStates states = new TaskStates();
         Model model = Model.create(spec);
         if (c.prunes()) {
@@ -146,6 +160,7 @@ public final class ContinualRun {
                 model = trainJoint(model);
                 for (int t = 0; t < n; t++) {
                     states.put(t, null, null);
+                    storeFeatureStats(model, states, t);
                 }
                 p = evaluateJoint(model, states, p);
                 saveCheckpoint(n - 1, model, states, p);
@@ -155,6 +170,7 @@ public final class ContinualRun {
                 long t0 = System.nanoTime();
                 log.line("=== " + tasks.get(t).name() + " (" + (t + 1) + "/" + n + ", " + c.method() + ")");
                 model = learnTask(model, t, states, p.used());
+                storeFeatureStats(model, states, t);
                 p = evaluate(model, states, t, p);
                 saveCheckpoint(t, model, states, p);
                 log.line(String.format("task %d done in %.0fs", t, (System.nanoTime() - t0) / 1e9));
@@ -223,6 +239,7 @@ public final class ContinualRun {
                 }
                 log.line(String.format("easy %d, hard %d (biased model's training accuracy %.4f)", e, y.length - e,
                         (double) (y.length - hard) / y.length));
+                easyHardDiagnostic(t, easy, pred);
             } else {
                 scores = Pruning.magnitudeScores(model);
             }
@@ -458,12 +475,13 @@ public final class ContinualRun {
         List<TaskResult> row = new ArrayList<>();
         for (int j = 0; j <= after; j++) {
             ContinualTask task = tasks.get(j);
-            double[][][] per = new double[after + 1][][];
+            TaskEval.Outputs[] out = new TaskEval.Outputs[after + 1];
             for (int k = 0; k <= after; k++) {
                 states.apply(model, k);
-                per[k] = TaskEval.probabilities(model, tasks.get(k).head(), task.test(), pipeline, c.batchSize());
+                out[k] = TaskEval.outputs(model, tasks.get(k).head(), task.test(), pipeline, c.batchSize());
             }
-            row.add(score(task, per, rule, after));
+            row.add(score(task, out, states, rule, after));
+            scoreRules(task, out, states, after, after, p);
             p.acc()[after][j] = row.get(j).accuracy();
             p.oracle()[after][j] = row.get(j).oracleAccuracy();
             p.selection()[after][j] = row.get(j).selectionAccuracy();
@@ -471,7 +489,7 @@ public final class ContinualRun {
         states.apply(model, after); // the next task starts from this task's batch norm
         List<List<TaskResult>> results = new ArrayList<>(p.results());
         results.add(row);
-        Progress next = new Progress(after + 1, p.acc(), p.oracle(), p.selection(), p.used(), results);
+        Progress next = p.next(after + 1, results);
         StringBuilder sb = new StringBuilder("after task " + after + ":");
         for (TaskResult r : row) {
             sb.append(String.format("  [%d] acc %.4f (oracle %.4f, selection %.4f, EOdd %.4f)", r.task(), r.accuracy(),
@@ -482,6 +500,10 @@ public final class ContinualRun {
         log.line(String.format("after task %d: avg_acc %.4f  bwt %.4f  forgetting %.4f  (oracle avg_acc %.4f)  EOdd %.4f  "
                         + "worst_group_acc %.4f  task selection %.4f", after, s.get("avg_acc"), s.get("bwt"), s.get("forgetting"),
                 s.get("oracle_avg_acc"), s.get("eodd"), s.get("worst_group_acc"), s.get("task_selection_acc")));
+        StringBuilder rs = new StringBuilder("after task " + after + ", every rule (avg_acc / forgetting / task selection):");
+        ruleSummaries(next, after).forEach((k, v) -> rs.append(String.format("  %s %.4f / %.4f / %.4f", k, v.get("avg_acc"),
+                v.get("forgetting"), v.get("task_selection_acc"))));
+        log.line(rs.toString());
         return next;
     }
 
@@ -489,11 +511,14 @@ public final class ContinualRun {
         int n = tasks.size();
         List<TaskResult> row = new ArrayList<>();
         for (int j = 0; j < n; j++) {
-            double[][][] per = new double[n][][];
+            TaskEval.Outputs[] out = new TaskEval.Outputs[n];
             for (int k = 0; k < n; k++) {
-                per[k] = TaskEval.probabilities(model, tasks.get(k).head(), tasks.get(j).test(), pipeline, c.batchSize());
+                out[k] = TaskEval.outputs(model, tasks.get(k).head(), tasks.get(j).test(), pipeline, c.batchSize());
             }
-            row.add(score(tasks.get(j), per, c.rule(), n - 1));
+            row.add(score(tasks.get(j), out, states, c.rule(), n - 1));
+            for (int i = j; i < n; i++) {
+                scoreRules(tasks.get(j), out, states, n - 1, i, p);
+            }
         }
         // One model trained on every task: each row of the matrix is its final accuracy.
         List<List<TaskResult>> results = new ArrayList<>();
@@ -505,32 +530,153 @@ public final class ContinualRun {
             }
             results.add(row.subList(0, i + 1));
         }
-        return new Progress(n, p.acc(), p.oracle(), p.selection(), p.used(), results);
+        return p.next(n, results);
     }
 
     /** Accuracies of task j's test set given every candidate task's probabilities. */
-    private TaskResult score(ContinualTask task, double[][][] per, InferenceRule rule, int after) {
+    private TaskResult score(ContinualTask task, TaskEval.Outputs[] out, TaskStates states, InferenceRule rule, int after) {
         int j = task.index();
         int[] y = task.test().labels();
-        int ok = 0;
+        double[] r = ruleAccuracy(task, out, states, rule, after);
         int okOracle = 0;
-        int selected = 0;
-        int[] oraclePred = TaskEval.argmax(per[j]);
+        int[] oraclePred = TaskEval.argmax(out[j].logits());
         for (int i = 0; i < y.length; i++) {
-            double[][] cand = new double[after + 1][];
-            for (int k = 0; k <= after; k++) {
-                cand[k] = per[k][i];
-            }
-            int k = rule.pick(cand, j);
-            selected += k == j ? 1 : 0;
-            int local = TaskEval.argmax(new double[][]{cand[k]})[0];
-            ok += k == j && local == y[i] ? 1 : 0;
             okOracle += oraclePred[i] == y[i] ? 1 : 0;
         }
         int[] s = task.test().attribute(task.sensitive());
         FairnessMetrics f = Fairness.fromLabels(y, oraclePred, task.numClasses(), Groups.of(s), Math.min(1, task.numClasses() - 1));
-        return new TaskResult(j, task.name(), (double) ok / y.length, (double) okOracle / y.length,
-                (double) selected / y.length, worstGroup(y, oraclePred, s), f);
+        return new TaskResult(j, task.name(), r[0], (double) okOracle / y.length, r[1], worstGroup(y, oraclePred, s), f);
+    }
+
+    /**
+     * Accuracy and task-selection accuracy on task j's test set under {@code rule}, with tasks 0..after as
+     * candidates; NaN when the rule needs feature statistics a task did not store.
+     */
+    private static double[] ruleAccuracy(ContinualTask task, TaskEval.Outputs[] out, TaskStates states, InferenceRule rule,
+                                         int after) {
+        int j = task.index();
+        int[] y = task.test().labels();
+        List<List<FeatureStats>> fs = new ArrayList<>();
+        if (rule.needsFeatureStats()) {
+            for (int k = 0; k <= after; k++) {
+                fs.add(states.featureStats(k));
+                if (fs.get(k) == null) {
+                    return new double[]{Double.NaN, Double.NaN};
+                }
+            }
+        }
+        int ok = 0;
+        int selected = 0;
+        for (int i = 0; i < y.length; i++) {
+            double[][] cand = new double[after + 1][];
+            double[] dist = rule.needsFeatureStats() ? new double[after + 1] : null;
+            for (int k = 0; k <= after; k++) {
+                cand[k] = out[k].logits()[i];
+                if (dist != null) {
+                    dist[k] = FeatureStats.taskDistance(rule, fs.get(k), out[k].features()[i], out[k].blocks(i));
+                }
+            }
+            int k = rule.pick(cand, dist, j);
+            selected += k == j ? 1 : 0;
+            int local = TaskEval.argmax(new double[][]{cand[k]})[0];
+            ok += k == j && local == y[i] ? 1 : 0;
+        }
+        return new double[]{(double) ok / y.length, (double) selected / y.length};
+    }
+
+    /** Every rule's accuracy and task selection on task j's test set, into row {@code row} of the per-rule matrices. */
+    private static void scoreRules(ContinualTask task, TaskEval.Outputs[] out, TaskStates states, int after, int row,
+                                   Progress p) {
+        for (InferenceRule r : InferenceRule.values()) {
+            double[] a = ruleAccuracy(task, out, states, r, after);
+            p.ruleMatrix(p.ruleAcc(), r.key())[row][task.index()] = a[0];
+            p.ruleMatrix(p.ruleSelection(), r.key())[row][task.index()] = a[1];
+        }
+    }
+
+    /**
+     * Stores task t's feature statistics for the mahalanobis rule: class means and shared covariance of
+     * the pooled features of its subnetwork (its masks and batch norm) on its own training set, computed
+     * once at the end of its training (sequential finetuning's later drift is not corrected).
+     */
+    private void storeFeatureStats(Model model, TaskStates states, int t) {
+        ContinualTask task = tasks.get(t);
+        states.apply(model, t);
+        TaskEval.Outputs o = TaskEval.outputs(model, task.head(), task.train(), pipeline, c.batchSize());
+        int[] y = task.train().labels();
+        List<FeatureStats> stats = new ArrayList<>();
+        stats.add(FeatureStats.fit(o.features(), y, task.numClasses()));
+        for (double[][] block : o.blocks()) {
+            stats.add(FeatureStats.fit(block, y, task.numClasses()));
+        }
+        states.putFeatureStats(t, stats);
+        states.apply(model, t);
+    }
+
+    /**
+     * How well the biased model's easy/hard split matches bias-aligned/conflicting samples, when the task's
+     * training set has its (binary) sensitive attribute: a class's aligned value is its majority value,
+     * conflicting samples have the other. Precision and recall of "hard" for conflicting; logged and
+     * written to subnetworks/taskT-easyhard.json (metrics.json collects them).
+     */
+    private void easyHardDiagnostic(int t, boolean[] easy, int[] pred) {
+        ContinualTask task = tasks.get(t);
+        if (!task.train().hasAttribute(task.sensitive())) {
+            return;
+        }
+        int[] a = task.train().attribute(task.sensitive());
+        int[] y = task.train().labels();
+        boolean[] conflicting = conflicting(y, a, task.numClasses());
+        int hardConf = 0;
+        int hardN = 0;
+        int confN = 0;
+        int okAligned = 0;
+        int nAligned = 0;
+        int okConf = 0;
+        for (int i = 0; i < y.length; i++) {
+            boolean hard = !easy[i];
+            hardN += hard ? 1 : 0;
+            confN += conflicting[i] ? 1 : 0;
+            hardConf += hard && conflicting[i] ? 1 : 0;
+            if (conflicting[i]) {
+                okConf += pred[i] == y[i] ? 1 : 0;
+            } else {
+                nAligned++;
+                okAligned += pred[i] == y[i] ? 1 : 0;
+            }
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("task", t);
+        d.put("attribute", task.sensitive());
+        d.put("train", y.length);
+        d.put("conflicting", confN);
+        d.put("hard", hardN);
+        d.put("hard_and_conflicting", hardConf);
+        d.put("hard_precision", hardN == 0 ? Double.NaN : (double) hardConf / hardN);
+        d.put("hard_recall", confN == 0 ? Double.NaN : (double) hardConf / confN);
+        d.put("biased_acc_aligned", nAligned == 0 ? Double.NaN : (double) okAligned / nAligned);
+        d.put("biased_acc_conflicting", confN == 0 ? Double.NaN : (double) okConf / confN);
+        Json.write(runDir.resolve("subnetworks").resolve("task" + t + "-easyhard.json"), d);
+        log.line(String.format("easy/hard vs bias (%s): %d conflicting, %d hard, %d both: precision of hard %.3f, "
+                        + "recall %.3f; biased model accuracy aligned %.3f, conflicting %.3f", task.sensitive(), confN, hardN,
+                hardConf, d.get("hard_precision"), d.get("hard_recall"), d.get("biased_acc_aligned"),
+                d.get("biased_acc_conflicting")));
+    }
+
+    /** Conflicting = the attribute differs from its class's majority value in this split. */
+    static boolean[] conflicting(int[] y, int[] a, int classes) {
+        Map<Integer, Map<Integer, Integer>> counts = new LinkedHashMap<>();
+        for (int i = 0; i < y.length; i++) {
+            counts.computeIfAbsent(y[i], k -> new LinkedHashMap<>()).merge(a[i], 1, Integer::sum);
+        }
+        Map<Integer, Integer> major = new LinkedHashMap<>();
+        counts.forEach((cls, m) -> major.put(cls, m.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow()
+                .getKey()));
+        boolean[] out = new boolean[y.length];
+        for (int i = 0; i < y.length; i++) {
+            out[i] = a[i] != major.get(y[i]);
+        }
+        return out;
     }
 
     /** Lowest accuracy over (class, sensitive value) groups with samples. */
@@ -581,6 +727,7 @@ public final class ContinualRun {
         for (int t = 0; t < tasks.size(); t++) {
             if (t < s.size()) {
                 out.put(t, s.masks(t), s.batchNorm(t));
+                out.putFeatureStats(t, s.featureStats(t));
             } else {
                 out.put(t, null, null);
             }
@@ -636,6 +783,25 @@ public final class ContinualRun {
         m.put("task_selection_acc", sel);
         m.put("oracle", Map.of("avg_acc", co.averageAccuracy(), "bwt", nz(co.backwardTransfer()),
                 "forgetting", nz(co.forgetting())));
+        if (!p.ruleAcc().isEmpty()) {
+            m.put("rules", ruleSummaries(p, p.results().size() - 1));
+            m.put("acc_matrix_by_rule", p.ruleAcc());
+            m.put("task_selection_matrix_by_rule", p.ruleSelection());
+        }
+        List<Object> easyHard = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            Path f = runDir.resolve("subnetworks").resolve("task" + t + "-easyhard.json");
+            if (Files.exists(f)) {
+                try {
+                    easyHard.add(Json.MAPPER.readValue(f.toFile(), Map.class));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        if (!easyHard.isEmpty()) {
+            m.put("easy_hard_vs_bias", easyHard);
+        }
         List<Map<String, Object>> steps = new ArrayList<>();
         for (int i = 0; i < p.results().size(); i++) {
             steps.add(stepSummary(p, i));
@@ -681,6 +847,32 @@ public final class ContinualRun {
         s.put("worst_group_acc", worst);
         s.put("task_selection_acc", sel);
         return s;
+    }
+
+    /** Per inference rule: avg_acc, bwt, forgetting and task selection over tasks 0..i (one evaluation pass). */
+    static Map<String, Map<String, Double>> ruleSummaries(Progress p, int i) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        p.ruleAcc().forEach((rule, acc) -> {
+            double[][] a = new double[i + 1][];
+            for (int r = 0; r <= i; r++) {
+                a[r] = Arrays.copyOf(acc[r], i + 1);
+            }
+            if (Double.isNaN(a[i][0])) {
+                return; // the rule could not run (no stored statistics)
+            }
+            ContinualMetrics cm = ContinualMetrics.of(a);
+            double sel = 0;
+            for (int j = 0; j <= i; j++) {
+                sel += p.ruleSelection().get(rule)[i][j] / (i + 1);
+            }
+            Map<String, Double> v = new LinkedHashMap<>();
+            v.put("avg_acc", cm.averageAccuracy());
+            v.put("bwt", nz(cm.backwardTransfer()));
+            v.put("forgetting", nz(cm.forgetting()));
+            v.put("task_selection_acc", sel);
+            out.put(rule, v);
+        });
+        return out;
     }
 
     /** Single-task runs have no BWT / forgetting: reported as 0 so scores stay numeric. */

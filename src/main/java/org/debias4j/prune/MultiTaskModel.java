@@ -135,8 +135,43 @@ public final class MultiTaskModel {
     public synchronized Prediction predict(INDArray images, InferenceRule rule, int[] trueTask) {
         int n = (int) images.size(0);
         double[][][] per = new double[tasks()][][];
+        double[][][] logits = new double[tasks()][][];
+        double[][] dist = rule.needsFeatureStats() ? new double[n][tasks()] : null;
         for (int t = 0; t < tasks(); t++) {
-            per[t] = predictTask(images, t);
+            states.apply(model, t);
+            String head = info.tasks().get(t).head();
+            String ln = model.evalLogits(head).name();
+            String fn = model.evalFeatures().name();
+            List<String> acts = model.unitActivations();
+            String[] names = new String[acts.size() + 2];
+            names[0] = ln;
+            names[1] = fn;
+            for (int k = 0; k < acts.size(); k++) {
+                names[k + 2] = acts.get(k);
+            }
+            Map<String, INDArray> raw = model.sd().output(Map.of(Model.INPUT, images), names);
+            logits[t] = raw.get(ln).toDoubleMatrix();
+            per[t] = TaskEval.softmax(raw.get(ln));
+            if (dist != null) {
+                List<FeatureStats> fs = states.featureStats(t);
+                if (fs == null) {
+                    throw new UserException("the mahalanobis rule needs feature statistics; this model has none for task "
+                            + t + " (saved by an earlier version)");
+                }
+                double[][] f = raw.get(fn).toDoubleMatrix();
+                double[][][] blocks = new double[acts.size()][][];
+                for (int k = 0; k < acts.size(); k++) {
+                    blocks[k] = raw.get(acts.get(k)).mean(2, 3).toDoubleMatrix();
+                }
+                for (int i = 0; i < n; i++) {
+                    double[][] bi = new double[acts.size()][];
+                    for (int k = 0; k < acts.size(); k++) {
+                        bi[k] = blocks[k][i];
+                    }
+                    dist[i][t] = FeatureStats.taskDistance(rule, fs, f[i], bi);
+                }
+            }
+            raw.values().forEach(INDArray::close);
         }
         int[] task = new int[n];
         double[][] probs = new double[n][];
@@ -144,9 +179,9 @@ public final class MultiTaskModel {
         for (int i = 0; i < n; i++) {
             double[][] cand = new double[tasks()][];
             for (int t = 0; t < tasks(); t++) {
-                cand[t] = per[t][i];
+                cand[t] = logits[t][i];
             }
-            task[i] = rule.pick(cand, trueTask == null ? -1 : trueTask[i]);
+            task[i] = rule.pick(cand, dist == null ? null : dist[i], trueTask == null ? -1 : trueTask[i]);
             probs[i] = per[task[i]][i];
             int local = TaskEval.argmax(new double[][]{probs[i]})[0];
             global[i] = info.tasks().get(task[i]).classes().get(local);

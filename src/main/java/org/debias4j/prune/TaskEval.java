@@ -32,6 +32,77 @@ final class TaskEval {
         return out;
     }
 
+    /** Head logits and pooled backbone features (eval branch) of one forward pass per batch. */
+    record Outputs(double[][] logits, double[][] features, double[][][] blocks) {
+        /** Row i's block activations (spatial means), one array per block. */
+        double[][] blocks(int i) {
+            double[][] b = new double[blocks.length][];
+            for (int l = 0; l < blocks.length; l++) {
+                b[l] = blocks[l][i];
+            }
+            return b;
+        }
+
+        double[][] probabilities() {
+            double[][] p = new double[logits.length][];
+            for (int i = 0; i < logits.length; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : logits[i]) {
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                p[i] = new double[logits[i].length];
+                for (int c = 0; c < p[i].length; c++) {
+                    p[i][c] = Math.exp(logits[i][c] - max);
+                    sum += p[i][c];
+                }
+                for (int c = 0; c < p[i].length; c++) {
+                    p[i][c] /= sum;
+                }
+            }
+            return p;
+        }
+    }
+
+    static Outputs outputs(Model model, String head, ImageDataset data, ImagePipeline pipeline, int batchSize) {
+        double[][] logits = new double[data.size()][];
+        double[][] feats = new double[data.size()][];
+        String ln = model.evalLogits(head).name();
+        String fn = model.evalFeatures().name();
+        List<String> acts = model.unitActivations();
+        double[][][] blocks = new double[acts.size()][data.size()][];
+        String[] names = new String[acts.size() + 2];
+        names[0] = ln;
+        names[1] = fn;
+        for (int k = 0; k < acts.size(); k++) {
+            names[k + 2] = acts.get(k);
+        }
+        try (Batches batches = Batches.inOrder(data, pipeline, batchSize, 0, 0)) {
+            for (Batches.Batch b : batches) {
+                Map<String, INDArray> raw;
+                synchronized (model) {
+                    raw = model.sd().output(Map.of(Model.INPUT, b.images()), names);
+                }
+                INDArray l = raw.get(ln);
+                INDArray f = raw.get(fn);
+                for (int i = 0; i < b.rows().length; i++) {
+                    logits[b.rows()[i]] = l.getRow(i).toDoubleVector();
+                    feats[b.rows()[i]] = f.getRow(i).toDoubleVector();
+                }
+                for (int k = 0; k < acts.size(); k++) {
+                    INDArray mean = raw.get(acts.get(k)).mean(2, 3);
+                    for (int i = 0; i < b.rows().length; i++) {
+                        blocks[k][b.rows()[i]] = mean.getRow(i).toDoubleVector();
+                    }
+                    mean.close();
+                }
+                raw.values().forEach(INDArray::close);
+                b.images().close();
+            }
+        }
+        return new Outputs(logits, feats, blocks);
+    }
+
     static double[][] softmax(INDArray logits) {
         int n = (int) logits.size(0);
         int k = (int) logits.size(1);

@@ -21,6 +21,11 @@ import java.util.Map;
 public final class TaskStates {
     private final List<Map<String, boolean[]>> masks = new ArrayList<>();
     private final List<Map<String, INDArray>> batchNorms = new ArrayList<>();
+    /**
+     * Per task: feature statistics for the mahalanobis rules (null = not stored): element 0 of the pooled
+     * features, then one per block's unit activations (spatial means), in {@link Model#unitActivations()} order.
+     */
+    private final List<List<FeatureStats>> featureStats = new ArrayList<>();
 
     public int size() {
         return masks.size();
@@ -31,6 +36,7 @@ public final class TaskStates {
         while (masks.size() <= task) {
             masks.add(null);
             batchNorms.add(null);
+            featureStats.add(null);
         }
         masks.set(task, taskMasks == null ? null : copy(taskMasks));
         batchNorms.set(task, bn);
@@ -40,6 +46,15 @@ public final class TaskStates {
     public Map<String, boolean[]> masks(int task) {
         Map<String, boolean[]> m = masks.get(task);
         return m == null ? null : copy(m);
+    }
+
+    void putFeatureStats(int task, List<FeatureStats> stats) {
+        featureStats.set(task, stats == null ? null : List.copyOf(stats));
+    }
+
+    /** Task {@code task}'s feature statistics (pooled features first, then blocks), or null when not stored. */
+    List<FeatureStats> featureStats(int task) {
+        return task < featureStats.size() ? featureStats.get(task) : null;
     }
 
     public Map<String, INDArray> batchNorm(int task) {
@@ -113,12 +128,19 @@ public final class TaskStates {
                     out.put("task" + t + ".bn." + e.getKey(), e.getValue());
                 }
             }
+            if (featureStats.get(t) != null) {
+                for (int l = 0; l < featureStats.get(t).size(); l++) {
+                    for (Map.Entry<String, INDArray> e : featureStats.get(t).get(l).tensors().entrySet()) {
+                        out.put("task" + t + ".ood." + l + "." + e.getKey(), e.getValue());
+                    }
+                }
+            }
         }
         return out;
     }
 
     static boolean isTaskTensor(String key) {
-        return key.matches("task\\d+\\.(mask|bn)\\..*");
+        return key.matches("task\\d+\\.(mask|bn|ood)\\..*");
     }
 
     /** Reads what {@link #tensors()} wrote for {@code tasks} tasks. */
@@ -127,8 +149,10 @@ public final class TaskStates {
         for (int k = 0; k < tasks; k++) {
             String mp = "task" + k + ".mask.";
             String bp = "task" + k + ".bn.";
+            String op = "task" + k + ".ood.";
             Map<String, boolean[]> m = new LinkedHashMap<>();
             Map<String, INDArray> bn = new LinkedHashMap<>();
+            Map<String, INDArray> ood = new LinkedHashMap<>();
             for (Map.Entry<String, INDArray> e : t.entrySet()) {
                 if (e.getKey().startsWith(mp)) {
                     double[] v = e.getValue().toDoubleVector();
@@ -139,9 +163,19 @@ public final class TaskStates {
                     m.put(e.getKey().substring(mp.length()), b);
                 } else if (e.getKey().startsWith(bp)) {
                     bn.put(e.getKey().substring(bp.length()), e.getValue());
+                } else if (e.getKey().startsWith(op)) {
+                    ood.put(e.getKey().substring(op.length()), e.getValue());
                 }
             }
             s.put(k, m.isEmpty() ? null : m, bn.isEmpty() ? null : bn);
+            if (!ood.isEmpty()) {
+                List<FeatureStats> layers = new ArrayList<>();
+                for (int l = 0; ood.containsKey(l + ".means"); l++) {
+                    layers.add(FeatureStats.fromTensors(Map.of("means", ood.get(l + ".means"), "precision",
+                            ood.get(l + ".precision"))));
+                }
+                s.putFeatureStats(k, layers);
+            }
         }
         return s;
     }

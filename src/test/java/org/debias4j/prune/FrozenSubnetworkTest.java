@@ -125,6 +125,21 @@ class FrozenSubnetworkTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> oracle = (Map<String, Object>) result.metrics().get("oracle");
         assertEquals(0.0, (Double) oracle.get("forgetting"), 0.0);
+        // every rule is scored from the same pass; the oracle's numbers equal the top-level oracle's
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Double>> rules = (Map<String, Map<String, Double>>) result.metrics().get("rules");
+        for (InferenceRule r : InferenceRule.values()) {
+            assertTrue(rules.containsKey(r.key()), r.key());
+        }
+        assertEquals((Double) oracle.get("avg_acc"), rules.get("oracle").get("avg_acc"), 1e-12);
+        assertEquals(1.0, rules.get("oracle").get("task_selection_acc"), 0.0);
+        // the stored feature statistics survive save/load: the mahalanobis rules predict from the loaded model
+        for (InferenceRule r : List.of(InferenceRule.MAHALANOBIS, InferenceRule.MAHALANOBIS_LAYERS)) {
+            MultiTaskModel.Prediction q = m.predict(x, r, null);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(q.task()[i] == 0 || q.task()[i] == 1);
+            }
+        }
     }
 
     @Test
