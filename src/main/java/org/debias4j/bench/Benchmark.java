@@ -234,7 +234,7 @@ public final class Benchmark {
         String[] acts = m.unitActivations().toArray(new String[0]);
         long[] peak = {0};
         double[] t = timed(c, "scoring", () -> {
-            Map<String, INDArray> out = m.sd().output(Map.of(Model.INPUT, x), acts);
+            Map<String, INDArray> out = m.evalOutputs(x, acts);
             for (INDArray a : out.values()) {
                 a.mean(2, 3).close();
                 a.close();

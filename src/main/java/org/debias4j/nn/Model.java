@@ -34,6 +34,9 @@ public final class Model {
     private final List<Dropout> dropouts = new ArrayList<>();
     private SDVariable trainFeatures;
     private SDVariable evalFeatures;
+    private boolean foldedInference = !"false".equals(System.getProperty("debias4j.folded"));
+    /** Folded graphs by requested outputs (empty: the graph has an op the folded graph cannot translate). */
+    private final Map<List<String>, java.util.Optional<FoldedGraph>> folded = new java.util.HashMap<>();
 
     private Model(ModelSpec spec) {
         this.spec = spec;
@@ -201,12 +204,57 @@ public final class Model {
         for (String h : heads) {
             outs.add(evalLogits(h).name());
         }
-        Map<String, INDArray> raw = sd.output(Map.of(INPUT, images), outs.toArray(new String[0]));
+        Map<String, INDArray> raw = evalOutputs(images, outs.toArray(new String[0]));
         Map<String, INDArray> byHead = new LinkedHashMap<>();
         for (String h : heads) {
             byHead.put(h, raw.get(evalLogits(h).name()));
         }
         return byHead;
+    }
+
+    /**
+     * Values of eval-branch variables (logits, "eval/features", unit activations) for a normalised image
+     * batch. Runs the {@link FoldedGraph} (batch norm and masks folded into the convolutions, oneDNN
+     * primitives; built once per set of outputs) and falls back to SameDiff where the graph holds an op
+     * the folded graph does not translate, or when folding is switched off.
+     */
+    public synchronized Map<String, INDArray> evalOutputs(INDArray images, String... names) {
+        if (foldedInference) {
+            List<String> key = List.of(names);
+            java.util.Optional<FoldedGraph> f = folded.get(key);
+            if (f == null) {
+                String why;
+                try {
+                    f = java.util.Optional.ofNullable(FoldedGraph.compile(sd, INPUT, key));
+                    why = FoldedGraph.lastReason();
+                } catch (LinkageError e) {
+                    // no oneDNN native library for this platform/backend (e.g. a CUDA build)
+                    f = java.util.Optional.empty();
+                    why = "oneDNN not available: " + e;
+                }
+                if (f.isEmpty()) {
+                    org.slf4j.LoggerFactory.getLogger(Model.class).info("{}: inference through SameDiff ({})",
+                            spec.backbone().name(), why);
+                }
+                folded.put(key, f);
+            }
+            if (f.isPresent()) {
+                return f.get().output(images);
+            }
+        }
+        return sd.output(Map.of(INPUT, images), names);
+    }
+
+    /**
+     * Whether inference uses the {@link FoldedGraph} (default: on, unless the system property
+     * {@code debias4j.folded} is "false"). Off = SameDiff's eval branch, for comparisons.
+     */
+    public synchronized void setFoldedInference(boolean on) {
+        this.foldedInference = on;
+    }
+
+    public synchronized boolean foldedInference() {
+        return foldedInference;
     }
 
     /**

@@ -20,7 +20,7 @@ public final class Features {
             for (Batches.Batch b : batches) {
                 INDArray f;
                 synchronized (model) {
-                    f = model.sd().output(Map.of(Model.INPUT, b.images()), name).get(name);
+                    f = model.evalOutputs(b.images(), name).get(name);
                 }
                 for (int i = 0; i < b.rows().length; i++) {
                     out[b.rows()[i]] = f.getRow(i).toDoubleVector();
