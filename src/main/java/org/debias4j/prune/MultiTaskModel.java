@@ -149,7 +149,7 @@ public final class MultiTaskModel {
             for (int k = 0; k < acts.size(); k++) {
                 names[k + 2] = acts.get(k);
             }
-            Map<String, INDArray> raw = model.sd().output(Map.of(Model.INPUT, images), names);
+            Map<String, INDArray> raw = model.evalOutputs(images, names);
             logits[t] = raw.get(ln).toDoubleMatrix();
             per[t] = TaskEval.softmax(raw.get(ln));
             if (dist != null) {

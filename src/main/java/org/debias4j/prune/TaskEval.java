@@ -81,7 +81,7 @@ final class TaskEval {
             for (Batches.Batch b : batches) {
                 Map<String, INDArray> raw;
                 synchronized (model) {
-                    raw = model.sd().output(Map.of(Model.INPUT, b.images()), names);
+                    raw = model.evalOutputs(b.images(), names);
                 }
                 INDArray l = raw.get(ln);
                 INDArray f = raw.get(fn);
@@ -161,7 +161,7 @@ final class TaskEval {
             for (Batches.Batch b : batches) {
                 Map<String, INDArray> raw;
                 synchronized (model) {
-                    raw = model.sd().output(Map.of(Model.INPUT, b.images()), acts.toArray(new String[0]));
+                    raw = model.evalOutputs(b.images(), acts.toArray(new String[0]));
                 }
                 for (int k = 0; k < masks.size(); k++) {
                     INDArray a = raw.get(acts.get(k));
