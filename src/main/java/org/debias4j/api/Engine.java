@@ -35,6 +35,7 @@ interface Engine {
                         // Before loadStateDict, so a failure still frees this copy.
                         out.add(new Single(g, m.graph().mainHead(), m.graph().output().equals("sigmoid"), m.classes()));
                         g.loadStateDict(state, b.file().toString());
+                        g.setFixedWeights(true); // a bundle only predicts: no per-call check for changed weights
                     }
                 } finally {
                     state.values().forEach(INDArray::close);

@@ -1149,6 +1149,17 @@ public final class FoldedGraph {
     /** Leaf arrays up to this many bytes in total are kept as exact copies; larger networks keep checksums. */
     static final long EXACT_SNAPSHOT_BYTES = 64L << 20;
 
+    private volatile boolean fixedWeights;
+
+    /**
+     * A promise that the weights, statistics and masks no longer change (a deployed model): after the first
+     * fold, calls skip the change check, which for large models is a real share of a call (resnext101_32x8d:
+     * checksums over 350 MB per call). Never for a model that trains or swaps BiasPruner tasks.
+     */
+    public void setFixedWeights(boolean fixed) {
+        this.fixedWeights = fixed;
+    }
+
     /**
      * What the leaf arrays held when the weights were last folded: exact copies of their bytes (compared
      * without copying; ByteBuffer.mismatch is vectorised) or, above {@link #EXACT_SNAPSHOT_BYTES}, CRC-32
@@ -1193,6 +1204,9 @@ public final class FoldedGraph {
         boolean unchanged() {
             if (!taken) {
                 return false;
+            }
+            if (fixedWeights) {
+                return true;
             }
             for (int i = 0; i < names.size(); i++) {
                 java.nio.ByteBuffer b = bytes(names.get(i));

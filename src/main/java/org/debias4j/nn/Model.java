@@ -37,6 +37,7 @@ public final class Model {
     private boolean foldedInference = !"false".equals(System.getProperty("debias4j.folded"));
     /** Folded graphs by requested outputs (empty: the graph has an op the folded graph cannot translate). */
     private final Map<List<String>, java.util.Optional<FoldedGraph>> folded = new java.util.HashMap<>();
+    private boolean fixedWeights;
 
     private Model(ModelSpec spec) {
         this.spec = spec;
@@ -226,6 +227,7 @@ public final class Model {
                 String why;
                 try {
                     f = java.util.Optional.ofNullable(FoldedGraph.compile(sd, INPUT, key));
+                    f.ifPresent(x -> x.setFixedWeights(fixedWeights));
                     why = FoldedGraph.lastReason();
                 } catch (LinkageError e) {
                     // no oneDNN native library for this platform/backend (e.g. a CUDA build)
@@ -255,6 +257,18 @@ public final class Model {
 
     public synchronized boolean foldedInference() {
         return foldedInference;
+    }
+
+    /**
+     * Promises that parameters, batch-norm statistics and masks will not change any more (a loaded model
+     * that only predicts), so the folded graph skips its per-call change check after folding once
+     * ({@link FoldedGraph#setFixedWeights}). Changing weights after this gives stale predictions.
+     */
+    public synchronized void setFixedWeights(boolean fixed) {
+        this.fixedWeights = fixed;
+        for (java.util.Optional<FoldedGraph> f : folded.values()) {
+            f.ifPresent(x -> x.setFixedWeights(fixed));
+        }
     }
 
     /**

@@ -152,4 +152,22 @@ class FoldedGraphTest {
         // the two paths round differently: equal bits would mean the switch did nothing
         assertNotEquals(0.0, UnitMaskTest.maxDiff(folded, plain), "folded and SameDiff paths gave identical bits");
     }
+
+    @Test
+    void fixedWeightsSkipTheChangeCheckUntilReleased() {
+        Model m = model("resnet20_cifar", 16, 0.5, 1.0);
+        INDArray x = TestModels.images(2, 16, 4);
+        m.setFixedWeights(true);
+        INDArray before = m.predict(x, "main").get("main").dup();
+        TestModels.fill(m.param("head.main.fc.bias"), new Random(6), -1, 1);
+        // the promise is taken at its word: the change is not seen
+        assertEquals(0.0, UnitMaskTest.maxDiff(before, m.predict(x, "main").get("main")), "fixed weights were re-checked");
+        m.setFixedWeights(false);
+        INDArray after = m.predict(x, "main").get("main");
+        m.setFoldedInference(false);
+        INDArray plain = m.predict(x, "main").get("main");
+        assertTrue(after.sub(plain).amaxNumber().doubleValue() <= TOL * plain.amaxNumber().doubleValue(),
+                "after setFixedWeights(false) the changed bias is folded in");
+        assertNotEquals(0.0, UnitMaskTest.maxDiff(before, after));
+    }
 }
