@@ -267,46 +267,22 @@ public final class FoldedGraph {
             switch (name) {
                 case "conv2d" -> {
                     Conv2DConfig c = ((Conv2D) op).getConfig();
-                    checkConv(c, op);
-                    ConvNode n = new ConvNode();
-                    n.ins.add(dyn(args[0]));
-                    n.weight = stat(args[1]);
-                    n.bias = args.length > 2 ? stat(args[2]) : null;
+                    ConvNode n = convNode(c, op, args);
                     long[] w = args[1].getShape();
                     if (w == null) {
                         w = args[1].getArr().shape();
                     }
-                    n.kh = c.getKH();
-                    n.kw = c.getKW();
-                    n.sh = c.getSH();
-                    n.sw = c.getSW();
-                    n.ph = c.getPH();
-                    n.pw = c.getPW();
-                    n.dh = c.getDH();
-                    n.dw = c.getDW();
                     n.in = (int) w[2];
                     n.outC = (int) w[3];
                     add(n, out);
                 }
                 case "depthwise_conv2d" -> {
                     Conv2DConfig c = ((DepthwiseConv2D) op).getConfig();
-                    checkConv(c, op);
-                    ConvNode n = new ConvNode();
-                    n.ins.add(dyn(args[0]));
-                    n.weight = stat(args[1]);
-                    n.bias = args.length > 2 ? stat(args[2]) : null;
+                    ConvNode n = convNode(c, op, args);
                     long[] w = sd.output(Map.of(), args[1].name()).get(args[1].name()).shape();
                     if (w.length != 4 || w[3] != 1) {
                         throw new Unsupported("depthwise conv with multiplier != 1: " + op.getOwnName());
                     }
-                    n.kh = c.getKH();
-                    n.kw = c.getKW();
-                    n.sh = c.getSH();
-                    n.sw = c.getSW();
-                    n.ph = c.getPH();
-                    n.pw = c.getPW();
-                    n.dh = c.getDH();
-                    n.dw = c.getDW();
                     n.in = (int) w[2];
                     n.outC = (int) w[2];
                     n.groups = (int) w[2];
@@ -534,6 +510,24 @@ public final class FoldedGraph {
             }
             handled.add(concat.getOwnName());
             add(n, concat.outputVariables()[0].name());
+        }
+
+        /** A convolution's node: input, weight, optional bias and geometry from its config (NCHW, VALID, YXIO only). */
+        private ConvNode convNode(Conv2DConfig c, DifferentialFunction op, SDVariable[] args) {
+            checkConv(c, op);
+            ConvNode n = new ConvNode();
+            n.ins.add(dyn(args[0]));
+            n.weight = stat(args[1]);
+            n.bias = args.length > 2 ? stat(args[2]) : null;
+            n.kh = c.getKH();
+            n.kw = c.getKW();
+            n.sh = c.getSH();
+            n.sw = c.getSW();
+            n.ph = c.getPH();
+            n.pw = c.getPW();
+            n.dh = c.getDH();
+            n.dw = c.getDW();
+            return n;
         }
 
         private void checkConv(Conv2DConfig c, DifferentialFunction op) {
@@ -1383,23 +1377,7 @@ public final class FoldedGraph {
 
     /** Current values of every static input (parameters, statistics, masks and what is derived from them). */
     private Map<String, INDArray> evaluateStatics() {
-        Set<String> names = new HashSet<>();
-        for (Node n : nodes) {
-            if (n instanceof ConvNode c) {
-                for (Static s : new Static[]{c.weight, c.bias, c.mean, c.var, c.gamma, c.beta}) {
-                    if (s != null && s.name() != null) {
-                        names.add(s.name());
-                    }
-                }
-            } else if (n instanceof BinNode b && b.other != null) {
-                names.add(b.other.name());
-            } else if (n instanceof IpNode ip) {
-                names.add(ip.weight.name());
-                if (ip.bias != null) {
-                    names.add(ip.bias.name());
-                }
-            }
-        }
+        Set<String> names = staticNames();
         Map<String, INDArray> out = new HashMap<>();
         List<String> derived = new ArrayList<>();
         for (String n : names) {
