@@ -16,6 +16,9 @@ import java.util.List;
  * @param perClass      easy/hard split and bias score per class
  * @param bias          fraction of bias-aligned training samples per class and task
  * @param sensitive     ham: the sensitive attribute the tasks are biased on (null = the preset's first)
+ * @param cueStrength   synthetic: scale of the lesion classes' own cues (1 = generator default; 0 in an
+ *                      older config.json means 1)
+ * @param taskDomains   synthetic: each task from its own acquisition source (colour cast, optics)
  */
 public record PruneConfig(
         int testNo,
@@ -49,12 +52,17 @@ public record PruneConfig(
         String weightsOriginal,
         String dataDir,
         String sensitive,
-        String codeVersion) {
+        String codeVersion,
+        double cueStrength,
+        boolean taskDomains) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
     public PruneConfig {
         stages = List.copyOf(stages);
+        if (cueStrength == 0) {
+            cueStrength = 1.0;
+        }
         if (!METHODS.contains(method)) {
             throw new UserException("--method must be one of " + String.join(", ", METHODS) + ", got '" + method + "'");
         }

@@ -1,6 +1,7 @@
 package org.debias4j.prune;
 
 import org.debias4j.data.ImageDataset;
+import org.debias4j.data.synth.AcquisitionDomain;
 import org.debias4j.data.synth.BiasAttribute;
 import org.debias4j.data.synth.GeneratedBenchmark;
 import org.debias4j.data.synth.LesionClass;
@@ -43,22 +44,44 @@ public final class TaskSequences {
      */
     public static List<ContinualTask> synthetic(int tasks, int imageSize, long dataSeed, double bias, int trainSize,
                                                 int valSize, int testSize, Path root) {
+        return synthetic(tasks, imageSize, dataSeed, bias, trainSize, valSize, testSize, 1.0, false, root);
+    }
+
+    /**
+     * The synthetic sequence with its two options: {@code cueStrength} scales how far apart the lesion
+     * classes' own cues are (1 = the generator's default; lower makes the class harder to see than the
+     * spurious attribute, so the attribute becomes the shortcut a biased model learns), and
+     * {@code domains} gives task t the acquisition source {@link AcquisitionDomain#SEQUENCE}[t],
+     * constant within the task (so not a bias there), different between tasks.
+     */
+    public static List<ContinualTask> synthetic(int tasks, int imageSize, long dataSeed, double bias, int trainSize,
+                                                int valSize, int testSize, double cueStrength, boolean domains,
+                                                Path root) {
         if (tasks < 1 || tasks > SYNTHETIC.size()) {
             throw new UserException("--tasks must be 1.." + SYNTHETIC.size() + " for the synthetic sequence, got " + tasks);
         }
         if (!(bias >= 0.5 && bias <= 1)) {
             throw new UserException("--bias must be in [0.5, 1] (fraction of bias-aligned training samples), got " + bias);
         }
+        if (!(cueStrength > 0 && cueStrength <= 4)) {
+            throw new UserException("--cue-strength must be in (0, 4] (1 = the generator's default), got " + cueStrength);
+        }
         int size = Math.max(SyntheticSpec.MIN_IMAGE_SIZE, Math.min(SyntheticSpec.MAX_IMAGE_SIZE, imageSize));
         List<ContinualTask> out = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             SynthTask st = SYNTHETIC.get(t);
-            SyntheticSpec spec = spec(st, t, size, dataSeed, bias, trainSize, valSize, testSize);
+            SyntheticSpec spec = spec(st, t, size, dataSeed, bias, trainSize, valSize, testSize)
+                    .withCueStrength(cueStrength);
             GeneratedBenchmark gb = SyntheticBenchmark.generate(spec, SyntheticBenchmark.cacheDir(root, spec));
             Path dir = gb.dir();
+            if (domains && !AcquisitionDomain.SEQUENCE.get(t).identity()) {
+                AcquisitionDomain d = AcquisitionDomain.SEQUENCE.get(t);
+                dir = d.applyTo(gb, dir.resolveSibling(dir.getFileName() + "-" + d.name() + "-v" + AcquisitionDomain.VERSION));
+            }
             List<Integer> classes = List.of(st.a(), st.b());
             List<String> names = List.of(LesionClass.forLabel(st.a()).shortName(), LesionClass.forLabel(st.b()).shortName());
-            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + st.column() + "-biased)";
+            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + st.column() + "-biased"
+                    + (domains ? ", " + AcquisitionDomain.SEQUENCE.get(t).name() : "") + ")";
             out.add(new ContinualTask(t, name, classes, names, st.column(),
                     select(read(dir, SyntheticSpec.TRAIN), classes, "task" + t + "/train"),
                     select(read(dir, SyntheticSpec.VAL), classes, "task" + t + "/val"),
