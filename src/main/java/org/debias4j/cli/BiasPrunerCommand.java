@@ -71,7 +71,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     // debias4j additions
     @Option(names = "--method", defaultValue = "biaspruner", description = "biaspruner, packnet, finetune or joint (default ${DEFAULT-VALUE})")
     String method;
-    @Option(names = "--inference", defaultValue = "max_softmax", description = "task-agnostic rule: max_softmax, min_entropy, oracle, energy, mahalanobis, mahalanobis_layers (default ${DEFAULT-VALUE}; metrics.json reports every rule)")
+    @Option(names = "--inference", defaultValue = "max_softmax", description = "task-agnostic rule: max_softmax, min_entropy, oracle, energy, mahalanobis, mahalanobis_layers, input_stats (default ${DEFAULT-VALUE}; metrics.json reports every rule)")
     String inference;
     @Option(names = "--per-class", description = "easy/hard split and bias score per class")
     boolean perClass;
@@ -93,6 +93,10 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     @Option(names = "--task-domains", description = "synthetic: each task comes from its own acquisition source "
             + "(colour cast, vignette, dermoscope field of view), constant within the task")
     boolean taskDomains;
+    @Option(names = "--task-attributes", split = ",", description = "synthetic: the spurious attribute of each task, "
+            + "comma-separated, from marked, ruler, device (binary: the device half aligned with the class), skin "
+            + "(default marked,ruler,skin)")
+    List<String> taskAttributes;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
@@ -157,8 +161,9 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             throw new UserException("--num_classes: the " + ds + " sequence has 2 classes per task (binary "
                     + "Learning-from-Failure tasks), got " + perTask);
         }
-        if (!ds.equals("synthetic") && (taskDomains || cueStrength != 1.0)) {
-            throw new UserException("--cue-strength and --task-domains apply to the synthetic sequence only, not --dataset "
+        if (!ds.equals("synthetic") && (taskDomains || cueStrength != 1.0
+                || (taskAttributes != null && !taskAttributes.isEmpty()))) {
+            throw new UserException("--cue-strength, --task-domains and --task-attributes apply to the synthetic sequence only, not --dataset "
                     + ds);
         }
         if (!arch.endsWith("_cifar")) {
@@ -170,7 +175,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
                 dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get(),
-                cueStrength, taskDomains);
+                cueStrength, taskDomains, taskAttributes);
     }
 
     static String normaliseDataset(String d) {
@@ -189,7 +194,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     private List<ContinualTask> tasks(PruneConfig c) {
         if (c.dataset().equals("synthetic")) {
             return TaskSequences.synthetic(c.tasks(), c.imageSize(), c.dataSeed(), c.bias(), c.trainSize(), c.valSize(),
-                    c.testSize(), c.cueStrength(), c.taskDomains(), Path.of("data", "synthetic"));
+                    c.testSize(), c.cueStrength(), c.taskDomains(), c.taskAttributes(), Path.of("data", "synthetic"));
         }
         Path folder = dataDir != null ? dataDir : Path.of("..", "shared", "data", "ham10000");
         return TaskSequences.ham(folder, c.sensitive(), c.tasks(), c.dataSeed(), c.bias(), c.trainSize(), c.valSize(),

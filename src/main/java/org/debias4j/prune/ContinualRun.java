@@ -573,7 +573,11 @@ public final class ContinualRun {
             for (int k = 0; k <= after; k++) {
                 cand[k] = out[k].logits()[i];
                 if (dist != null) {
-                    dist[k] = FeatureStats.taskDistance(rule, fs.get(k), out[k].features()[i], out[k].blocks(i));
+                    if (rule == InferenceRule.INPUT_STATS && fs.get(k).size() <= out[k].blocks().length + 1) {
+                        return new double[]{Double.NaN, Double.NaN};
+                    }
+                    dist[k] = FeatureStats.taskDistance(rule, fs.get(k), out[k].features()[i], out[k].blocks(i),
+                            out[k].input()[i]);
                 }
             }
             int k = rule.pick(cand, dist, j);
@@ -609,6 +613,8 @@ public final class ContinualRun {
         for (double[][] block : o.blocks()) {
             stats.add(FeatureStats.fit(block, y, task.numClasses()));
         }
+        // input_stats: one Gaussian over the task's images, whatever their class (the source, not the lesion)
+        stats.add(FeatureStats.fit(o.input(), new int[y.length], 1));
         states.putFeatureStats(t, stats);
         states.apply(model, t);
     }

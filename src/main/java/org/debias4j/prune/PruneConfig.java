@@ -19,6 +19,7 @@ import java.util.List;
  * @param cueStrength   synthetic: scale of the lesion classes' own cues (1 = generator default; 0 in an
  *                      older config.json means 1)
  * @param taskDomains   synthetic: each task from its own acquisition source (colour cast, optics)
+ * @param taskAttributes synthetic: the spurious attribute of each task (empty = markings, rulers, dark skin)
  */
 public record PruneConfig(
         int testNo,
@@ -54,12 +55,14 @@ public record PruneConfig(
         String sensitive,
         String codeVersion,
         double cueStrength,
-        boolean taskDomains) {
+        boolean taskDomains,
+        List<String> taskAttributes) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
     public PruneConfig {
         stages = List.copyOf(stages);
+        taskAttributes = taskAttributes == null ? List.of() : List.copyOf(taskAttributes);
         if (cueStrength == 0) {
             cueStrength = 1.0;
         }

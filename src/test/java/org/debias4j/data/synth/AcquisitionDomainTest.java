@@ -61,7 +61,7 @@ class AcquisitionDomainTest {
     @Test
     void taskDomainsOnlyChangeThePixelsAndNotTheSamples() throws Exception {
         List<ContinualTask> plain = TaskSequences.synthetic(2, 32, 3, 0.9, 20, 8, 8, dir);
-        List<ContinualTask> shifted = TaskSequences.synthetic(2, 32, 3, 0.9, 20, 8, 8, 1.0, true, dir);
+        List<ContinualTask> shifted = TaskSequences.synthetic(2, 32, 3, 0.9, 20, 8, 8, 1.0, true, null, dir);
         for (int t = 0; t < 2; t++) {
             ImageDataset a = plain.get(t).train();
             ImageDataset b = shifted.get(t).train();
@@ -84,18 +84,18 @@ class AcquisitionDomainTest {
         }
         // a second call reuses the finished copy
         long before = Files.getLastModifiedTime(s1).toMillis();
-        TaskSequences.synthetic(2, 32, 3, 0.9, 20, 8, 8, 1.0, true, dir);
+        TaskSequences.synthetic(2, 32, 3, 0.9, 20, 8, 8, 1.0, true, null, dir);
         assertEquals(before, Files.getLastModifiedTime(s1).toMillis());
         assertFalse(Files.exists(s1.resolveSibling(s1.getFileName() + ".tmp")));
     }
 
     @Test
     void cueStrengthReachesTheGeneratorAndIsChecked() {
-        List<ContinualTask> weak = TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 0.5, false, dir);
+        List<ContinualTask> weak = TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 0.5, false, null, dir);
         List<ContinualTask> plain = TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, dir);
         assertNotEquals(weak.get(0).train().image(0).getParent(), plain.get(0).train().image(0).getParent(),
                 "another generation");
-        assertThrows(UserException.class, () -> TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 0, false, dir));
-        assertThrows(UserException.class, () -> TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 5, false, dir));
+        assertThrows(UserException.class, () -> TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 0, false, null, dir));
+        assertThrows(UserException.class, () -> TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 5, false, null, dir));
     }
 }
