@@ -97,6 +97,9 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             + "comma-separated, from marked, ruler, device (binary: the device half aligned with the class), skin "
             + "(default marked,ruler,skin)")
     List<String> taskAttributes;
+    @Option(names = "--select-epoch", defaultValue = "best", description = "which epoch a phase keeps: best (validation "
+            + "accuracy) or last; the GCE biased training always keeps its best (default ${DEFAULT-VALUE})")
+    String selectEpoch;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
@@ -175,7 +178,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
                 dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get(),
-                cueStrength, taskDomains, taskAttributes);
+                cueStrength, taskDomains, taskAttributes, selectEpoch);
     }
 
     static String normaliseDataset(String d) {

@@ -20,6 +20,9 @@ import java.util.List;
  *                      older config.json means 1)
  * @param taskDomains   synthetic: each task from its own acquisition source (colour cast, optics)
  * @param taskAttributes synthetic: the spurious attribute of each task (empty = markings, rulers, dark skin)
+ * @param selectEpoch   best (the epoch with the best validation accuracy; null/empty in an older config.json) or
+ *                      last (the final epoch, for every phase but the GCE biased training: on a biased validation
+ *                      split the best accuracy rewards the bias)
  */
 public record PruneConfig(
         int testNo,
@@ -56,13 +59,20 @@ public record PruneConfig(
         String codeVersion,
         double cueStrength,
         boolean taskDomains,
-        List<String> taskAttributes) {
+        List<String> taskAttributes,
+        String selectEpoch) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
     public PruneConfig {
         stages = List.copyOf(stages);
         taskAttributes = taskAttributes == null ? List.of() : List.copyOf(taskAttributes);
+        if (selectEpoch == null || selectEpoch.isEmpty()) {
+            selectEpoch = "best";
+        }
+        if (!selectEpoch.equals("best") && !selectEpoch.equals("last")) {
+            throw new UserException("--select-epoch must be best or last, got '" + selectEpoch + "'");
+        }
         if (cueStrength == 0) {
             cueStrength = 1.0;
         }
