@@ -38,9 +38,9 @@ class AcquisitionDomainTest {
     }
 
     @Test
-    void plainDomainIsTheIdentityAndTheOthersShiftColourAndOptics() {
+    void theIdentityChangesNothingAndTheSourcesShiftColourAndOptics() {
         BufferedImage src = grey(32, 160);
-        AcquisitionDomain plain = AcquisitionDomain.SEQUENCE.get(0);
+        AcquisitionDomain plain = new AcquisitionDomain("plain", 1, 1, 1, 1, 0, 0);
         assertTrue(plain.identity());
         BufferedImage same = plain.apply(src);
         for (int y = 0; y < 32; y++) {
@@ -48,13 +48,19 @@ class AcquisitionDomainTest {
                 assertEquals(src.getRGB(x, y) & 0xffffff, same.getRGB(x, y) & 0xffffff);
             }
         }
+        for (AcquisitionDomain d : AcquisitionDomain.SEQUENCE) {
+            assertFalse(d.identity(), d.name());
+        }
+        int green = AcquisitionDomain.SEQUENCE.get(0).apply(src).getRGB(16, 16);
+        assertTrue(ch(green, 1) > ch(green, 0) && ch(green, 1) > ch(green, 2), "green source");
         int centre = AcquisitionDomain.SEQUENCE.get(1).apply(src).getRGB(16, 16);
         assertTrue(ch(centre, 2) > 160 && ch(centre, 0) < 160, "cool source: more blue, less red at the centre");
         assertEquals(0, AcquisitionDomain.SEQUENCE.get(1).apply(src).getRGB(0, 0) & 0xffffff,
                 "dermoscope field of view: black corner");
-        BufferedImage warm = AcquisitionDomain.SEQUENCE.get(2).apply(src);
-        assertTrue(ch(warm.getRGB(16, 16), 0) > ch(warm.getRGB(16, 16), 2), "warm source: more red than blue");
-        assertTrue(ch(warm.getRGB(0, 0), 0) < ch(warm.getRGB(16, 16), 0), "vignette darkens the corners");
+        int warm = AcquisitionDomain.SEQUENCE.get(2).apply(src).getRGB(16, 16);
+        assertTrue(ch(warm, 0) > ch(warm, 2), "warm source: more red than blue");
+        BufferedImage vignetted = new AcquisitionDomain("v", 1, 1, 1, 1, 0.5, 0).apply(src);
+        assertTrue(ch(vignetted.getRGB(0, 0), 0) < ch(vignetted.getRGB(16, 16), 0), "vignette darkens the corners");
         assertThrows(UserException.class, () -> new AcquisitionDomain("bad", 0, 1, 1, 1, 0, 0));
     }
 
@@ -71,7 +77,7 @@ class AcquisitionDomainTest {
                 assertEquals(a.image(i).getFileName(), b.image(i).getFileName());
             }
         }
-        assertEquals(plain.get(0).train().image(0), shifted.get(0).train().image(0), "task 0 keeps the plain source");
+        assertNotEquals(plain.get(0).train().image(0), shifted.get(0).train().image(0), "task 0 has its own source too");
         Path p1 = plain.get(1).train().image(0);
         Path s1 = shifted.get(1).train().image(0);
         assertNotEquals(p1, s1);
