@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -98,10 +97,7 @@ public record AcquisitionDomain(String name, double gainR, double gainG, double 
             Files.createDirectories(imgOut);
             try (Stream<Path> files = Files.list(gb.dir())) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Path tmp = outDir.resolve(f.getFileName() + ".tmp");
-                    Files.copy(f, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, outDir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.ATOMIC_MOVE);
+                    AtomicFiles.write(outDir.resolve(f.getFileName()), out -> Files.copy(f, out));
                 }
             }
             try (Stream<Path> images = Files.list(gb.imageDir())) {
@@ -111,14 +107,12 @@ public record AcquisitionDomain(String name, double gainR, double gainG, double 
                         throw new UserException("unreadable generated image " + f);
                     }
                     byte[] png = Png.encode(apply(src));
-                    Path dst = imgOut.resolve(f.getFileName());
-                    Path tmp = imgOut.resolve(f.getFileName() + ".tmp");
-                    Files.write(tmp, png);
-                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    // AtomicFiles' unique temporary names let concurrent runs fill the same cache.
+                    AtomicFiles.write(imgOut.resolve(f.getFileName()), out -> out.write(png));
                 }
             }
             AtomicFiles.writeString(marker, name + "\n");
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new UserException("cannot write the " + name + " domain copy of " + gb.dir() + " to " + outDir + ": "
                     + e.getMessage(), e);
         }

@@ -96,6 +96,27 @@ class AcquisitionDomainTest {
     }
 
     @Test
+    void concurrentRunsCanFillTheSameDomainCache() throws Exception {
+        // Two processes of one experiment share data/synthetic; fixed temporary names once made one of them fail.
+        TaskSequences.synthetic(1, 32, 5, 0.9, 150, 8, 8, dir);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<ContinualTask>>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> TaskSequences.synthetic(1, 32, 5, 0.9, 150, 8, 8, 1.0, true, null, dir)));
+            }
+            for (java.util.concurrent.Future<List<ContinualTask>> r : runs) {
+                assertEquals(runs.get(0).get().get(0).train().size(), r.get().get(0).train().size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (java.util.stream.Stream<Path> left = Files.walk(dir)) {
+            assertEquals(0, left.filter(p -> p.toString().endsWith(".tmp")).count(), "no temporary files left");
+        }
+    }
+
+    @Test
     void cueStrengthReachesTheGeneratorAndIsChecked() {
         List<ContinualTask> weak = TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, 0.5, false, null, dir);
         List<ContinualTask> plain = TaskSequences.synthetic(1, 32, 3, 0.9, 20, 8, 8, dir);
