@@ -1,0 +1,879 @@
+package org.debias4j.nn;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.batch_normalization_backward;
+import org.bytedeco.dnnl.batch_normalization_forward;
+import org.bytedeco.dnnl.binary;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.eltwise_backward;
+import org.bytedeco.dnnl.eltwise_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The TRAINING branch of a CIFAR ResNet backbone (stem, BasicBlocks with option-A shortcuts, global average
+ * pool) as ONE SameDiff op each way, executed as oneDNN 2.5 primitives through {@link JavaExec}. Why: through
+ * SameDiff a resnet56_cifar step is ~650 small graph ops, and each conv2d reorders plain NCHW to oneDNN's
+ * blocked layout and back; here activations stay blocked from the image to the pooled features, batch norm
+ * + ReLU is one oneDNN primitive each way (fuse_norm_relu, its workspace for the backward), and buffers and
+ * primitives are created once per input shape.
+ *
+ * <p>Forward op: inputs image, every backbone parameter (SameDiff's order), every block's unit mask;
+ * outputs the pooled features [N, C] and each batch norm's batch mean and biased variance (named like the
+ * moments of {@link Layers#batchNorm}, read by {@link BatchNormStats}). Backward op: the gradient of the image
+ * and of every parameter (zero for the masks, which are constants). Masks are folded into the batch-norm
+ * scale and shift (gamma*m, beta*m) as in the SameDiff branch, so masked units are exactly 0 and the
+ * gradients of gamma and beta are multiplied by m. Heads, losses, optimizers and running statistics stay
+ * in SameDiff, so every method trains unchanged. The eval branch is untouched ({@link FoldedGraph}).
+ */
+public final class TrainGraph {
+    private static final engine ENGINE = new engine(engine.kind.cpu, 0);
+    private static final AtomicLong IDS = new AtomicLong(1);
+    /** Live graphs by id: SameDiff clones ops from their integer arguments only, so a clone finds its graph here. */
+    private static final Map<Long, WeakReference<TrainGraph>> REGISTRY = new ConcurrentHashMap<>();
+
+    static {
+        NativeOp.register(new Forward());
+    }
+
+    private final long id;
+    private final int blocksPerStage;
+    private final int[] widths;
+    private final double eps;
+    private final Map<String, Plan> plans = new HashMap<>();
+    /** The plan whose saved activations belong to the last forward call (the backward needs them). */
+    private Plan last;
+
+    private TrainGraph(int blocksPerStage, int[] widths, double eps) {
+        this.id = IDS.getAndIncrement();
+        this.blocksPerStage = blocksPerStage;
+        this.widths = widths.clone();
+        this.eps = eps;
+        REGISTRY.put(id, new WeakReference<>(this));
+    }
+
+    /**
+     * Whether the training branch can be built as this op: float32, the executioner hook installs, oneDNN
+     * loads, and {@code -Ddebias4j.dnnlTrain=false} does not force SameDiff.
+     */
+    public static boolean available(GraphBuilder g) {
+        if ("false".equals(System.getProperty("debias4j.dnnlTrain")) || g.dtype() != DataType.FLOAT || !g.training()) {
+            return false;
+        }
+        try {
+            return ENGINE != null && JavaExec.install();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Builds the training branch of {@link CifarResNet} as one op: creates the parameters, masks and batch-norm
+     * layers in the same order and with the same initialisers as the SameDiff layers (same seed, same weights)
+     * and returns the pooled features [N, widths[2]].
+     */
+    static SDVariable cifarResNet(GraphBuilder g, SDVariable input, int blocksPerStage, int[] widths) {
+        TrainGraph tg = new TrainGraph(blocksPerStage, widths, Layers.BN_EPS);
+        List<SDVariable> params = new ArrayList<>();
+        List<SDVariable> masks = new ArrayList<>();
+        List<BatchNormStats.Layer> bns = new ArrayList<>();
+        List<String> bnNames = new ArrayList<>();
+        convParam(g, "conv1", 3, widths[0], params);
+        bnParams(g, "bn1", widths[0], params, bns, bnNames);
+        int in = widths[0];
+        for (int stage = 0; stage < 3; stage++) {
+            for (int b = 0; b < blocksPerStage; b++) {
+                int out = widths[stage];
+                int cin = in;
+                g.scoped("layer" + (stage + 1) + "." + b, () -> {
+                    UnitMask mask = g.mask("units", out);
+                    masks.add(mask.variable());
+                    convParam(g, "conv1", cin, out, params);
+                    bnParams(g, "bn1", out, params, bns, bnNames);
+                    convParam(g, "conv2", out, out, params);
+                    bnParams(g, "bn2", out, params, bns, bnNames);
+                    return null;
+                });
+                in = out;
+            }
+        }
+        List<SDVariable> args = new ArrayList<>();
+        args.add(input);
+        args.addAll(params);
+        args.addAll(masks);
+        Forward op = new Forward(g.sd(), args.toArray(new SDVariable[0]), tg, blocksPerStage, widths);
+        SDVariable[] out = op.outputVariables();
+        for (int i = 0; i < bns.size(); i++) {
+            g.sd().updateVariableNameAndReference(out[1 + 2 * i], bnNames.get(i) + "/mean");
+            g.sd().updateVariableNameAndReference(out[2 + 2 * i], bnNames.get(i) + "/var");
+            bns.get(i).batchMeanVar = out[1 + 2 * i].name();
+        }
+        return out[0];
+    }
+
+    private static void convParam(GraphBuilder g, String name, int in, int out, List<SDVariable> params) {
+        params.add(g.param(name + ".weight", new long[]{3, 3, in, out}, GraphBuilder.Init.kaimingConvFanOut(), Layout.CONV_YXIO));
+    }
+
+    private static void bnParams(GraphBuilder g, String name, int c, List<SDVariable> params,
+                                 List<BatchNormStats.Layer> bns, List<String> bnNames) {
+        params.add(g.param(name + ".weight", new long[]{c}, GraphBuilder.Init.constant(1)));
+        params.add(g.param(name + ".bias", new long[]{c}, GraphBuilder.Init.constant(0)));
+        BatchNormStats.Layer stats = g.batchNorm(g.scope() + name, c);
+        stats.momentum = Double.NaN;
+        bns.add(stats);
+        bnNames.add(g.act(name));
+    }
+
+    static TrainGraph lookup(long id) {
+        WeakReference<TrainGraph> r = REGISTRY.get(id);
+        TrainGraph tg = r == null ? null : r.get();
+        if (tg == null) {
+            throw new IllegalStateException("training graph " + id + " is gone");
+        }
+        return tg;
+    }
+
+    private int blocks() {
+        return 3 * blocksPerStage;
+    }
+
+    private int batchNorms() {
+        return 1 + 2 * blocks();
+    }
+
+    private int paramCount() {
+        return 3 + 6 * blocks();
+    }
+
+    /** Spatial size after stage {@code s} (stride-2 3x3 convs with padding 1 at the start of stages 1 and 2). */
+    private static long[] spatial(long h, long w, int stage) {
+        for (int s = 1; s <= stage; s++) {
+            h = (h - 1) / 2 + 1;
+            w = (w - 1) / 2 + 1;
+        }
+        return new long[]{h, w};
+    }
+
+    /** Values per channel that batch norm {@code k} (0 = stem) normalised over, for an input of this shape. */
+    long valuesPerChannel(int k, long[] image) {
+        int stage = k == 0 ? 0 : (k - 1) / 2 / blocksPerStage;
+        long[] hw = spatial(image[2], image[3], stage);
+        return image[0] * hw[0] * hw[1];
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    synchronized void forward(INDArray[] in, INDArray[] out) {
+        Plan p = plan(in[0]);
+        p.forward(in);
+        p.features(out[0]);
+        for (int k = 0; k < batchNorms(); k++) {
+            p.copyStats(k, out[1 + 2 * k], out[2 + 2 * k]);
+        }
+        last = p;
+    }
+
+    synchronized void backward(INDArray[] in, INDArray[] out) {
+        INDArray image = in[0];
+        Plan p = plan(image);
+        // The saved activations must be this input's: a forward of another batch in between (never in the
+        // engine's steps, which run forward then backward) is redone.
+        if (last != p || !p.holds(image)) {
+            p.forward(Arrays.copyOf(in, in.length - 1));
+            last = p;
+        }
+        p.backward(in, out);
+    }
+
+    private Plan plan(INDArray image) {
+        long[] s = image.shape();
+        if (s.length != 4 || s[1] != 3) {
+            throw new IllegalArgumentException("CIFAR ResNet input must be [N, 3, H, W], got " + Arrays.toString(s));
+        }
+        return plans.computeIfAbsent(Arrays.toString(s), k -> new Plan(s));
+    }
+
+    /** Option A shortcut weights (YXIO [1, 1, in, out]): input channel i to output channel i + offset. */
+    static INDArray selectionWeight(int in, int out, int offset) {
+        INDArray w = Nd4j.zeros(DataType.FLOAT, 1, 1, in, out);
+        for (int i = 0; i < in; i++) {
+            w.putScalar(new long[]{0, 0, i, i + offset}, 1.0);
+        }
+        return w;
+    }
+
+    private static Pointer ptr(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.offset() != 0 || a.isView()) {
+            throw new IllegalArgumentException("expected a dense float32 array, got " + a.shapeInfoToString());
+        }
+        return a.data().addressPointer();
+    }
+
+    private static memory.desc desc(long[] d, memory.format_tag tag) {
+        return new memory.desc(d, memory.data_type.f32, tag);
+    }
+
+    /** The blocked layout every activation of {@code c} channels keeps (AVX-512 kernels want 16 channels). */
+    private static memory.format_tag layout(long c) {
+        return c % 16 == 0 ? memory.format_tag.nChw16c : c % 8 == 0 ? memory.format_tag.nChw8c : memory.format_tag.nchw;
+    }
+
+    /** One conv layer: forward / backward-data / backward-weights primitives, its weights in their layouts. */
+    private final class Conv {
+        final memory userDiffW;
+        final memory fwdW;
+        final memory bwdW;
+        final reorder toFwd;
+        final reorder toBwd;
+        final reorder diffOut;
+        final memory diffW;
+        final convolution_forward.primitive_desc fpd;
+        final convolution_backward_data.primitive_desc dpd;
+        final convolution_backward_weights.primitive_desc wpd;
+
+        Conv(Plan p, memory.desc src, memory.desc dst, long in, long out, long k, long stride, long pad,
+             memory.desc diffSrc) {
+            long[] wd = {out, in, k, k};
+            // YXIO [kH, kW, in, out] as dims (O, I, kH, kW) with explicit strides, as in FoldedGraph.
+            memory.desc user = new memory.desc(wd, memory.data_type.f32, new long[]{1, out, k * in * out, in * out});
+            memory.desc anyW = desc(wd, memory.format_tag.any);
+            long[] st = {stride, stride};
+            long[] pd = {pad, pad};
+            fpd = new convolution_forward.primitive_desc(new convolution_forward.desc(dnnl.prop_kind.forward_training,
+                    dnnl.algorithm.convolution_direct, src, anyW, dst, st, pd, pd), ENGINE);
+            dpd = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
+                    dnnl.algorithm.convolution_direct, diffSrc, anyW, dst, st, pd, pd), ENGINE, fpd);
+            wpd = new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
+                    dnnl.algorithm.convolution_direct, src, anyW, dst, st, pd, pd), ENGINE, fpd);
+            memory uw = new memory(user, ENGINE, (Pointer) null);
+            p.keep(uw);
+            this.userWRef = uw;
+            fwdW = p.keep(new memory(fpd.weights_desc(), ENGINE));
+            toFwd = p.keep(new reorder(uw, fwdW));
+            if (dpd.weights_desc().equals(fpd.weights_desc())) {
+                bwdW = fwdW;
+                toBwd = null;
+            } else {
+                bwdW = p.keep(new memory(dpd.weights_desc(), ENGINE));
+                toBwd = p.keep(new reorder(uw, bwdW));
+            }
+            diffW = p.keep(new memory(wpd.diff_weights_desc(), ENGINE));
+            userDiffW = p.keep(new memory(user, ENGINE, (Pointer) null));
+            diffOut = p.keep(new reorder(diffW, userDiffW));
+        }
+
+        memory userWRef;
+
+        /** Binds the current weights (a dense YXIO array) and reorders them for the forward and backward-data. */
+        void loadWeights(Plan p, INDArray w) {
+            userWRef.set_data_handle(ptr(w), p.strm);
+            toFwd.execute(p.strm, userWRef, fwdW);
+            if (toBwd != null) {
+                toBwd.execute(p.strm, userWRef, bwdW);
+            }
+        }
+    }
+
+    /** One batch norm: forward_training / backward with scale-shift (+ fused ReLU), its statistics and scale-shift. */
+    private final class Bn {
+        final batch_normalization_forward.primitive_desc fpd;
+        final batch_normalization_backward.primitive_desc bpd;
+        final memory mean;
+        final memory var;
+        final memory scaleShift;
+        final memory diffScaleShift;
+        final memory workspace;
+        final FloatPointer ss;
+        final FloatPointer dss;
+        final FloatPointer meanP;
+        final FloatPointer varP;
+        final int c;
+        final boolean relu;
+
+        Bn(Plan p, memory.desc data, int c, boolean relu) {
+            this.c = c;
+            this.relu = relu;
+            int flags = dnnl.normalization_flags.use_scale_shift.value | (relu ? dnnl.normalization_flags.fuse_norm_relu.value : 0);
+            fpd = new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
+                    dnnl.prop_kind.forward_training.value, data, (float) eps, flags), ENGINE);
+            bpd = new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
+                    dnnl.prop_kind.backward.value, data, data, (float) eps, flags), ENGINE, fpd);
+            meanP = p.keep(new FloatPointer(c));
+            varP = p.keep(new FloatPointer(c));
+            ss = p.keep(new FloatPointer(2L * c));
+            dss = p.keep(new FloatPointer(2L * c));
+            mean = p.keep(new memory(fpd.mean_desc(), ENGINE, meanP));
+            var = p.keep(new memory(fpd.variance_desc(), ENGINE, varP));
+            scaleShift = p.keep(new memory(fpd.weights_desc(), ENGINE, ss));
+            diffScaleShift = p.keep(new memory(bpd.diff_weights_desc(), ENGINE, dss));
+            workspace = relu ? p.keep(new memory(fpd.workspace_desc(), ENGINE)) : null;
+        }
+
+        /** scale = gamma * m, shift = beta * m (m = 1 without a mask). */
+        void loadScaleShift(INDArray gamma, INDArray beta, INDArray mask) {
+            float[] g = gamma.data().asFloat();
+            float[] b = beta.data().asFloat();
+            float[] m = mask == null ? null : mask.data().asFloat();
+            float[] v = new float[2 * c];
+            for (int i = 0; i < c; i++) {
+                float mi = m == null ? 1f : m[i];
+                v[i] = g[i] * mi;
+                v[c + i] = b[i] * mi;
+            }
+            ss.put(v);
+        }
+
+        /** dL/dgamma = dL/dscale * m, dL/dbeta = dL/dshift * m. */
+        void storeDiffs(INDArray dGamma, INDArray dBeta, INDArray mask) {
+            float[] d = new float[2 * c];
+            dss.get(d);
+            float[] m = mask == null ? null : mask.data().asFloat();
+            float[] dg = Arrays.copyOfRange(d, 0, c);
+            float[] db = Arrays.copyOfRange(d, c, 2 * c);
+            if (m != null) {
+                for (int i = 0; i < c; i++) {
+                    dg[i] *= m[i];
+                    db[i] *= m[i];
+                }
+            }
+            new FloatPointer(ptr(dGamma)).capacity(c).put(dg);
+            new FloatPointer(ptr(dBeta)).capacity(c).put(db);
+        }
+    }
+
+    /** Primitives and buffers for one input shape, built once and reused every step. */
+    private final class Plan {
+        final stream strm = new stream(ENGINE);
+        final List<Object> keep = new ArrayList<>();
+        final long[] inDims;
+        final memory userImage;
+        final memory userDiffImage;
+        final memory userFeatures;
+        final memory userDiffFeatures;
+        /** Forward and backward as primitive + arguments, in order; {@code fwd} after the weights are loaded. */
+        final List<primitive> fwd = new ArrayList<>();
+        final List<IntMemoryMap> fwdArgs = new ArrayList<>();
+        final List<primitive> bwd = new ArrayList<>();
+        final List<IntMemoryMap> bwdArgs = new ArrayList<>();
+        final List<Conv> convs = new ArrayList<>();
+        final List<Bn> bns = new ArrayList<>();
+        final memory pooled;
+        final reorder featuresOut;
+        final reorder diffFeaturesIn;
+        final memory diffPooled;
+        /** The image of the last forward (kept alive: the stem's weight gradient reads it). */
+        INDArray image;
+        long imageAddress;
+
+        <T> T keep(T o) {
+            keep.add(o);
+            return o;
+        }
+
+        Plan(long[] inDims) {
+            this.inDims = inDims.clone();
+            long n = inDims[0];
+            memory.desc imgD = desc(inDims, memory.format_tag.nchw);
+            userImage = keep(new memory(imgD, ENGINE, (Pointer) null));
+            userDiffImage = keep(new memory(imgD, ENGINE, (Pointer) null));
+            // Per-shape pools of gradient buffers (only one block's gradients are live at a time).
+            Map<String, memory[]> gradPool = new HashMap<>();
+
+            long[] hw = spatial(inDims[2], inDims[3], 0);
+            long[] d0 = {n, widths[0], hw[0], hw[1]};
+            memory.desc a0 = desc(d0, layout(widths[0]));
+            // stem: conv -> bn + relu
+            Conv stem = new Conv(this, desc(inDims, memory.format_tag.nchw), a0, 3, widths[0], 3, 1, 1, imgD);
+            convs.add(stem);
+            memory c0 = act(a0);
+            step(fwd, fwdArgs, new convolution_forward(stem.fpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
+                    dnnl.DNNL_ARG_WEIGHTS, stem.fwdW, dnnl.DNNL_ARG_DST, c0));
+            Bn bn0 = new Bn(this, a0, widths[0], true);
+            bns.add(bn0);
+            memory h0 = act(a0);
+            bnForward(bn0, c0, h0);
+            memory x = h0;
+            memory.desc xd = a0;
+            long cin = widths[0];
+            long[] xdims = d0;
+            for (int stage = 0; stage < 3; stage++) {
+                long[] shw = spatial(inDims[2], inDims[3], stage);
+                for (int b = 0; b < blocksPerStage; b++) {
+                    int stride = (stage > 0 && b == 0) ? 2 : 1;
+                    long cout = widths[stage];
+                    long[] yd = {n, cout, shw[0], shw[1]};
+                    memory.desc ydesc = desc(yd, layout(cout));
+                    Conv conv1 = new Conv(this, xd, ydesc, cin, cout, 3, stride, 1, xd);
+                    Conv conv2 = new Conv(this, ydesc, ydesc, cout, cout, 3, 1, 1, ydesc);
+                    convs.add(conv1);
+                    convs.add(conv2);
+                    Bn bn1 = new Bn(this, ydesc, (int) cout, true);
+                    Bn bn2 = new Bn(this, ydesc, (int) cout, false);
+                    bns.add(bn1);
+                    bns.add(bn2);
+                    memory c1 = act(ydesc);
+                    memory h1 = act(ydesc);
+                    memory c2 = act(ydesc);
+                    memory y = act(ydesc);
+                    step(fwd, fwdArgs, new convolution_forward(conv1.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                            dnnl.DNNL_ARG_WEIGHTS, conv1.fwdW, dnnl.DNNL_ARG_DST, c1));
+                    bnForward(bn1, c1, h1);
+                    step(fwd, fwdArgs, new convolution_forward(conv2.fpd), Map.of(dnnl.DNNL_ARG_SRC, h1,
+                            dnnl.DNNL_ARG_WEIGHTS, conv2.fwdW, dnnl.DNNL_ARG_DST, c2));
+                    bnForward(bn2, c2, y);
+                    // shortcut: identity, or option A (x[:, :, ::2, ::2] zero-padded to cout channels) as a fixed
+                    // 1x1 stride-2 selection convolution, as in FoldedGraph
+                    Conv sel = null;
+                    memory sc = x;
+                    if (stride != 1 || cin != cout) {
+                        sel = new Conv(this, xd, ydesc, cin, cout, 1, stride, 0, xd);
+                        int padBefore = (int) ((cout - cin) / 2);
+                        INDArray selW = selectionWeight((int) cin, (int) cout, padBefore);
+                        keep(selW);
+                        sel.loadWeights(this, selW);
+                        strm._wait();
+                        sc = pooledAct(gradPool, "sc" + Arrays.toString(yd), ydesc, 0);
+                        step(fwd, fwdArgs, new convolution_forward(sel.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                                dnnl.DNNL_ARG_WEIGHTS, sel.fwdW, dnnl.DNNL_ARG_DST, sc));
+                    }
+                    primitive_attr reluAttr = keep(new primitive_attr());
+                    post_ops po = keep(new post_ops());
+                    po.append_eltwise(1.0f, dnnl.algorithm.eltwise_relu, 0f, 0f);
+                    reluAttr.set_post_ops(po);
+                    binary.primitive_desc addPd = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_add,
+                            ydesc, ydesc, ydesc), reluAttr, ENGINE);
+                    step(fwd, fwdArgs, new binary(addPd), Map.of(dnnl.DNNL_ARG_SRC_0, y, dnnl.DNNL_ARG_SRC_1, sc,
+                            dnnl.DNNL_ARG_DST, y));
+
+                    // backward of this block, given dL/dy in gy: returns the buffer holding dL/dx
+                    final memory fx = x;
+                    final memory.desc fxd = xd;
+                    final long[] fxdims = xdims;
+                    final Conv fsel = sel;
+                    final boolean last = stage == 2 && b == blocksPerStage - 1;
+                    eltwise_forward.primitive_desc reluHint = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
+                            dnnl.prop_kind.forward_training, dnnl.algorithm.eltwise_relu_use_dst_for_bwd, ydesc, 0f, 0f), ENGINE);
+                    eltwise_backward.primitive_desc reluBwd = new eltwise_backward.primitive_desc(new eltwise_backward.desc(
+                            dnnl.algorithm.eltwise_relu_use_dst_for_bwd, ydesc, ydesc, 0f, 0f), ENGINE, reluHint);
+                    binary.primitive_desc addXd = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_add,
+                            xd, xd, xd), ENGINE);
+                    BlockBwd bb = new BlockBwd(yd, ydesc, fxdims, fxd, fx, c1, h1, c2, y, conv1, conv2, bn1, bn2, fsel,
+                            reluBwd, addXd);
+                    blocks.add(bb);
+                    x = y;
+                    xd = ydesc;
+                    xdims = yd;
+                    cin = cout;
+                }
+            }
+            // global average pool -> [N, C, 1, 1] -> user [N, C]
+            long c3 = widths[2];
+            long[] pd = {n, c3, 1, 1};
+            pooling_forward.primitive_desc ppd = new pooling_forward.primitive_desc(new pooling_forward.desc(
+                    dnnl.prop_kind.forward_training, dnnl.algorithm.pooling_avg_exclude_padding, xd,
+                    desc(pd, memory.format_tag.any), new long[]{1, 1}, new long[]{xdims[2], xdims[3]},
+                    new long[]{0, 0}, new long[]{0, 0}), ENGINE);
+            pooled = keep(new memory(ppd.dst_desc(), ENGINE));
+            step(fwd, fwdArgs, new pooling_forward(ppd), Map.of(dnnl.DNNL_ARG_SRC, x, dnnl.DNNL_ARG_DST, pooled));
+            memory.desc userF = desc(pd, memory.format_tag.nchw);
+            userFeatures = keep(new memory(userF, ENGINE, (Pointer) null));
+            userDiffFeatures = keep(new memory(userF, ENGINE, (Pointer) null));
+            featuresOut = keep(new reorder(pooled, userFeatures));
+            pooling_backward.primitive_desc pbd = new pooling_backward.primitive_desc(new pooling_backward.desc(
+                    dnnl.algorithm.pooling_avg_exclude_padding, xd, ppd.dst_desc(), new long[]{1, 1},
+                    new long[]{xdims[2], xdims[3]}, new long[]{0, 0}, new long[]{0, 0}), ENGINE, ppd);
+            diffPooled = keep(new memory(pbd.diff_dst_desc(), ENGINE));
+            diffFeaturesIn = keep(new reorder(userDiffFeatures, diffPooled));
+
+            // ---- backward, from the pooled features to the image
+            memory gy = pooledAct(gradPool, Arrays.toString(xdims), xd, 0);
+            step(bwd, bwdArgs, new pooling_backward(pbd), Map.of(dnnl.DNNL_ARG_DIFF_DST, diffPooled,
+                    dnnl.DNNL_ARG_DIFF_SRC, gy));
+            for (int i = blocks.size() - 1; i >= 0; i--) {
+                gy = blocks.get(i).build(gradPool, gy);
+            }
+            // stem: bn + relu backward, conv backward weights and data
+            memory gc0 = otherThan(gradPool, Arrays.toString(d0), a0, gy);
+            bnBackward(bn0, c0, gy, gc0);
+            step(bwd, bwdArgs, new convolution_backward_weights(stem.wpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
+                    dnnl.DNNL_ARG_DIFF_DST, gc0, dnnl.DNNL_ARG_DIFF_WEIGHTS, stem.diffW));
+            step(bwd, bwdArgs, new convolution_backward_data(stem.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc0,
+                    dnnl.DNNL_ARG_WEIGHTS, stem.bwdW, dnnl.DNNL_ARG_DIFF_SRC, userDiffImage));
+        }
+
+        final List<BlockBwd> blocks = new ArrayList<>();
+
+        /** A BasicBlock's saved forward values and the primitives of its backward. */
+        private final class BlockBwd {
+            final long[] yd;
+            final memory.desc ydesc;
+            final long[] xdims;
+            final memory.desc xd;
+            final memory x, c1, h1, c2, y;
+            final Conv conv1, conv2, sel;
+            final Bn bn1, bn2;
+            final eltwise_backward.primitive_desc reluBwd;
+            final binary.primitive_desc addX;
+
+            BlockBwd(long[] yd, memory.desc ydesc, long[] xdims, memory.desc xd, memory x, memory c1, memory h1,
+                     memory c2, memory y, Conv conv1, Conv conv2, Bn bn1, Bn bn2, Conv sel,
+                     eltwise_backward.primitive_desc reluBwd, binary.primitive_desc addX) {
+                this.yd = yd;
+                this.ydesc = ydesc;
+                this.xdims = xdims;
+                this.xd = xd;
+                this.x = x;
+                this.c1 = c1;
+                this.h1 = h1;
+                this.c2 = c2;
+                this.y = y;
+                this.conv1 = conv1;
+                this.conv2 = conv2;
+                this.sel = sel;
+                this.bn1 = bn1;
+                this.bn2 = bn2;
+                this.reluBwd = reluBwd;
+                this.addX = addX;
+            }
+
+            /** Appends this block's backward; {@code gy} holds dL/dy; returns the buffer that will hold dL/dx. */
+            memory build(Map<String, memory[]> pool, memory gy) {
+                String ys = Arrays.toString(yd);
+                memory[] p = pool.computeIfAbsent(ys, k -> new memory[0]);
+                memory gz = otherThan(pool, ys, ydesc, gy);
+                memory gc2 = otherThan(pool, ys, ydesc, gy, gz);
+                // dL/dz = relu'(y) * dL/dy (z = bn2 + shortcut)
+                step(bwd, bwdArgs, new eltwise_backward(reluBwd), Map.of(dnnl.DNNL_ARG_DST, y,
+                        dnnl.DNNL_ARG_DIFF_DST, gy, dnnl.DNNL_ARG_DIFF_SRC, gz));
+                bnBackward(bn2, c2, gz, gc2);
+                memory gh1 = gy; // dL/dy is dead now
+                step(bwd, bwdArgs, new convolution_backward_weights(conv2.wpd), Map.of(dnnl.DNNL_ARG_SRC, h1,
+                        dnnl.DNNL_ARG_DIFF_DST, gc2, dnnl.DNNL_ARG_DIFF_WEIGHTS, conv2.diffW));
+                step(bwd, bwdArgs, new convolution_backward_data(conv2.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc2,
+                        dnnl.DNNL_ARG_WEIGHTS, conv2.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gh1));
+                memory gc1 = gc2; // dL/dc2 is dead now
+                bnBackward(bn1, c1, gh1, gc1);
+                step(bwd, bwdArgs, new convolution_backward_weights(conv1.wpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                        dnnl.DNNL_ARG_DIFF_DST, gc1, dnnl.DNNL_ARG_DIFF_WEIGHTS, conv1.diffW));
+                String xs = Arrays.toString(xdims);
+                memory gx = xs.equals(ys) ? otherThan(pool, xs, xd, gz, gc1) : otherThan(pool, xs, xd);
+                step(bwd, bwdArgs, new convolution_backward_data(conv1.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc1,
+                        dnnl.DNNL_ARG_WEIGHTS, conv1.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gx));
+                memory gsc = gz;
+                if (sel != null) {
+                    gsc = otherThan(pool, xs, xd, gx);
+                    step(bwd, bwdArgs, new convolution_backward_data(sel.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gz,
+                            dnnl.DNNL_ARG_WEIGHTS, sel.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gsc));
+                }
+                // the gradient of the block input is the sum over both paths
+                step(bwd, bwdArgs, new binary(addX), Map.of(dnnl.DNNL_ARG_SRC_0, gx, dnnl.DNNL_ARG_SRC_1, gsc,
+                        dnnl.DNNL_ARG_DST, gx));
+                return gx;
+            }
+        }
+
+        private memory act(memory.desc d) {
+            return keep(new memory(d, ENGINE));
+        }
+
+        private memory pooledAct(Map<String, memory[]> pool, String key, memory.desc d, int index) {
+            memory[] p = pool.get(key);
+            if (p == null || p.length <= index) {
+                memory[] q = p == null ? new memory[index + 1] : Arrays.copyOf(p, index + 1);
+                pool.put(key, q);
+                p = q;
+            }
+            if (p[index] == null) {
+                p[index] = act(d);
+            }
+            return p[index];
+        }
+
+        /** A gradient buffer of this shape that is none of {@code busy}. */
+        private memory otherThan(Map<String, memory[]> pool, String key, memory.desc d, memory... busy) {
+            for (int i = 0; ; i++) {
+                memory m = pooledAct(pool, key, d, i);
+                boolean free = true;
+                for (memory b : busy) {
+                    free &= b != m;
+                }
+                if (free) {
+                    return m;
+                }
+            }
+        }
+
+        private void bnForward(Bn bn, memory src, memory dst) {
+            Map<Integer, memory> a = new HashMap<>(Map.of(dnnl.DNNL_ARG_SRC, src, dnnl.DNNL_ARG_DST, dst,
+                    dnnl.DNNL_ARG_SCALE_SHIFT, bn.scaleShift, dnnl.DNNL_ARG_MEAN, bn.mean,
+                    dnnl.DNNL_ARG_VARIANCE, bn.var));
+            if (bn.workspace != null) {
+                a.put(dnnl.DNNL_ARG_WORKSPACE, bn.workspace);
+            }
+            step(fwd, fwdArgs, new batch_normalization_forward(bn.fpd), a);
+        }
+
+        private void bnBackward(Bn bn, memory src, memory diffDst, memory diffSrc) {
+            Map<Integer, memory> a = new HashMap<>(Map.of(dnnl.DNNL_ARG_SRC, src, dnnl.DNNL_ARG_DIFF_DST, diffDst,
+                    dnnl.DNNL_ARG_SCALE_SHIFT, bn.scaleShift, dnnl.DNNL_ARG_MEAN, bn.mean,
+                    dnnl.DNNL_ARG_VARIANCE, bn.var, dnnl.DNNL_ARG_DIFF_SRC, diffSrc,
+                    dnnl.DNNL_ARG_DIFF_SCALE_SHIFT, bn.diffScaleShift));
+            if (bn.workspace != null) {
+                a.put(dnnl.DNNL_ARG_WORKSPACE, bn.workspace);
+            }
+            step(bwd, bwdArgs, new batch_normalization_backward(bn.bpd), a);
+        }
+
+        private void step(List<primitive> prims, List<IntMemoryMap> args, primitive p, Map<Integer, memory> a) {
+            IntMemoryMap map = new IntMemoryMap();
+            for (Map.Entry<Integer, memory> e : a.entrySet()) {
+                map.put(e.getKey(), e.getValue());
+            }
+            prims.add(keep(p));
+            args.add(keep(map));
+        }
+
+        boolean holds(INDArray img) {
+            return image != null && img.data().addressPointer().address() == imageAddress;
+        }
+
+        /** in: image, parameters (SameDiff's order), masks. */
+        void forward(INDArray[] in) {
+            INDArray img = in[0];
+            if (img.ordering() != 'c' || img.isView() || img.offset() != 0) {
+                img = img.dup('c');
+            }
+            image = img;
+            imageAddress = img.data().addressPointer().address();
+            userImage.set_data_handle(ptr(img), strm);
+            int pc = paramCount();
+            // stem conv, bn; then per block conv1, bn1, conv2, bn2
+            convs.get(0).loadWeights(this, in[1]);
+            bns.get(0).loadScaleShift(in[2], in[3], null);
+            for (int b = 0; b < blocks(); b++) {
+                int base = 4 + 6 * b;
+                INDArray mask = in[1 + pc + b];
+                convs.get(1 + 2 * b).loadWeights(this, in[base]);
+                bns.get(1 + 2 * b).loadScaleShift(in[base + 1], in[base + 2], mask);
+                convs.get(2 + 2 * b).loadWeights(this, in[base + 3]);
+                bns.get(2 + 2 * b).loadScaleShift(in[base + 4], in[base + 5], null);
+            }
+            for (int i = 0; i < fwd.size(); i++) {
+                fwd.get(i).execute(strm, fwdArgs.get(i));
+            }
+            strm._wait();
+        }
+
+        void features(INDArray out) {
+            userFeatures.set_data_handle(ptr(out), strm);
+            featuresOut.execute(strm, pooled, userFeatures);
+            strm._wait();
+        }
+
+        void copyStats(int k, INDArray mean, INDArray var) {
+            Bn bn = bns.get(k);
+            Pointer.memcpy(ptr(mean), bn.meanP, 4L * bn.c);
+            Pointer.memcpy(ptr(var), bn.varP, 4L * bn.c);
+        }
+
+        /** in: forward inputs + dL/dfeatures; out: dL/d(every forward input). */
+        void backward(INDArray[] in, INDArray[] out) {
+            INDArray g = in[in.length - 1];
+            if (g.ordering() != 'c' || g.isView() || g.offset() != 0) {
+                g = g.dup('c');
+            }
+            userDiffFeatures.set_data_handle(ptr(g), strm);
+            diffFeaturesIn.execute(strm, userDiffFeatures, diffPooled);
+            userDiffImage.set_data_handle(ptr(out[0]), strm);
+            for (int i = 0; i < bwd.size(); i++) {
+                bwd.get(i).execute(strm, bwdArgs.get(i));
+            }
+            int pc = paramCount();
+            // weight gradients from the primitives' layouts into SameDiff's YXIO arrays
+            Conv stem = convs.get(0);
+            stem.userDiffW.set_data_handle(ptr(out[1]), strm);
+            stem.diffOut.execute(strm, stem.diffW, stem.userDiffW);
+            for (int b = 0; b < blocks(); b++) {
+                int base = 4 + 6 * b;
+                Conv c1 = convs.get(1 + 2 * b);
+                Conv c2 = convs.get(2 + 2 * b);
+                c1.userDiffW.set_data_handle(ptr(out[base]), strm);
+                c1.diffOut.execute(strm, c1.diffW, c1.userDiffW);
+                c2.userDiffW.set_data_handle(ptr(out[base + 3]), strm);
+                c2.diffOut.execute(strm, c2.diffW, c2.userDiffW);
+            }
+            strm._wait();
+            bns.get(0).storeDiffs(out[2], out[3], null);
+            for (int b = 0; b < blocks(); b++) {
+                int base = 4 + 6 * b;
+                bns.get(1 + 2 * b).storeDiffs(out[base + 1], out[base + 2], in[1 + pc + b]);
+                bns.get(2 + 2 * b).storeDiffs(out[base + 4], out[base + 5], null);
+            }
+            for (int i = 1 + pc; i < out.length; i++) {
+                out[i].assign(0); // masks are constants
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- SameDiff ops
+
+    private static List<LongShapeDescriptor> shapesOf(INDArray[] in) {
+        List<LongShapeDescriptor> out = new ArrayList<>(in.length);
+        for (INDArray a : in) {
+            out.add(LongShapeDescriptor.fromShape(a.shape(), DataType.FLOAT));
+        }
+        return out;
+    }
+
+    /** The forward op; integer arguments: graph id, blocks per stage, the three widths (all a clone keeps). */
+    public static final class Forward extends NativeOp implements JavaExec.Op, BatchNormStats.StatsOp {
+        /** Keeps the graph alive as long as the model's graph holds this op (clones find it by id). */
+        private TrainGraph owner;
+
+        public Forward() {
+        }
+
+        Forward(SameDiff sd, SDVariable[] args, TrainGraph tg, int blocksPerStage, int[] widths) {
+            super(sd, args);
+            this.owner = tg;
+            addIArgument(tg.id, blocksPerStage, widths[0], widths[1], widths[2]);
+        }
+
+        private TrainGraph graph() {
+            return lookup(iArguments.get(0));
+        }
+
+        @Override
+        public String opName() {
+            return "debias4j_cifar_resnet_train";
+        }
+
+        // Only a hash for serialisation (SameDiff's clone); execution never reaches the native op.
+        @Override
+        protected String nativeName() {
+            return "batchnorm";
+        }
+
+        @Override
+        public int getNumOutputs() {
+            long bps = iArguments.size() > 1 ? iArguments.get(1) : 0;
+            return (int) (1 + 2 * (1 + 6 * bps));
+        }
+
+        @Override
+        public List<DataType> calculateOutputDataTypes(List<DataType> in) {
+            return Collections.nCopies(getNumOutputs(), DataType.FLOAT);
+        }
+
+        @Override
+        public List<LongShapeDescriptor> calculateOutputShape() {
+            return outputShapes(inputArguments().toArray(new INDArray[0]));
+        }
+
+        @Override
+        public List<LongShapeDescriptor> calculateOutputShape(OpContext oc) {
+            return outputShapes(JavaExec.inputs(oc));
+        }
+
+        @Override
+        public List<LongShapeDescriptor> outputShapes(INDArray[] in) {
+            long n = in[0].size(0);
+            List<LongShapeDescriptor> out = new ArrayList<>();
+            out.add(LongShapeDescriptor.fromShape(new long[]{n, iArguments.get(4)}, DataType.FLOAT));
+            int bps = (int) (long) iArguments.get(1);
+            out.add(LongShapeDescriptor.fromShape(new long[]{iArguments.get(2)}, DataType.FLOAT));
+            out.add(LongShapeDescriptor.fromShape(new long[]{iArguments.get(2)}, DataType.FLOAT));
+            for (int stage = 0; stage < 3; stage++) {
+                for (int i = 0; i < 4 * bps; i++) {
+                    out.add(LongShapeDescriptor.fromShape(new long[]{iArguments.get(2 + stage)}, DataType.FLOAT));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void compute(INDArray[] in, INDArray[] out) {
+            graph().forward(in, out);
+        }
+
+        @Override
+        public long valuesPerChannel(int output, INDArray input0) {
+            return graph().valuesPerChannel((output - 1) / 2, input0.shape());
+        }
+
+        @Override
+        public List<SDVariable> doDiff(List<SDVariable> grad) {
+            SDVariable[] in = args();
+            SDVariable[] bpIn = Arrays.copyOf(in, in.length + 1);
+            bpIn[in.length] = grad.get(0);
+            return Arrays.asList(new Backward(sameDiff, bpIn, iArguments.get(0), in.length).outputVariables());
+        }
+    }
+
+    /** Gradient of {@link Forward}: inputs the forward's inputs and dL/dfeatures; outputs dL/d(each input). */
+    static final class Backward extends NativeOp.Grad implements JavaExec.Op {
+        Backward(SameDiff sd, SDVariable[] in, long id, int outputs) {
+            super(sd, in, List.of(id), List.of(), outputs);
+        }
+
+        @Override
+        public String opName() {
+            return "debias4j_cifar_resnet_train_bp";
+        }
+
+        @Override
+        public long opHash() {
+            return Nd4j.getExecutioner().getCustomOperations().get("batchnorm_bp").getHash();
+        }
+
+        @Override
+        public List<LongShapeDescriptor> calculateOutputShape() {
+            return outputShapes(inputArguments().toArray(new INDArray[0]));
+        }
+
+        @Override
+        public List<LongShapeDescriptor> calculateOutputShape(OpContext oc) {
+            return outputShapes(JavaExec.inputs(oc));
+        }
+
+        @Override
+        public List<LongShapeDescriptor> outputShapes(INDArray[] in) {
+            return shapesOf(Arrays.copyOf(in, in.length - 1));
+        }
+
+        @Override
+        public void compute(INDArray[] in, INDArray[] out) {
+            lookup(iArguments.get(0)).backward(in, out);
+        }
+    }
+}
