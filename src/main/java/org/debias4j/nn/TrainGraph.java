@@ -243,9 +243,19 @@ public final class TrainGraph {
         return new memory.desc(d, memory.data_type.f32, tag);
     }
 
-    /** The blocked layout every activation of {@code c} channels keeps (AVX-512 kernels want 16 channels). */
-    private static memory.format_tag layout(long c) {
-        return c % 16 == 0 ? memory.format_tag.nChw16c : c % 8 == 0 ? memory.format_tag.nChw8c : memory.format_tag.nchw;
+    /**
+     * The layout every activation of these dims keeps: the one oneDNN picks for a 3x3 convolution's output
+     * (nChw8c with AVX2 kernels, nChw16c with AVX-512; a layout its jit kernels do not take falls to the slow
+     * reference code). Fixed rather than "any" per primitive so that no reorders are needed in between.
+     */
+    private static memory.desc layout(long[] d) {
+        memory.desc any = desc(d, memory.format_tag.any);
+        long c = d[1];
+        convolution_forward.primitive_desc probe = new convolution_forward.primitive_desc(new convolution_forward.desc(
+                dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any,
+                desc(new long[]{c, c, 3, 3}, memory.format_tag.any), any, new long[]{1, 1}, new long[]{1, 1},
+                new long[]{1, 1}), ENGINE);
+        return probe.dst_desc();
     }
 
     /** One conv layer: forward / backward-data / backward-weights primitives, its weights in their layouts. */
@@ -411,9 +421,9 @@ public final class TrainGraph {
 
             long[] hw = spatial(inDims[2], inDims[3], 0);
             long[] d0 = {n, widths[0], hw[0], hw[1]};
-            memory.desc a0 = desc(d0, layout(widths[0]));
+            memory.desc a0 = layout(d0);
             // stem: conv -> bn + relu
-            Conv stem = new Conv(this, desc(inDims, memory.format_tag.nchw), a0, 3, widths[0], 3, 1, 1, imgD);
+            Conv stem = new Conv(this, desc(inDims, memory.format_tag.nchw), a0, 3, widths[0], 3, 1, 1, desc(inDims, memory.format_tag.any));
             convs.add(stem);
             memory c0 = act(a0);
             step(fwd, fwdArgs, new convolution_forward(stem.fpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
@@ -432,7 +442,7 @@ public final class TrainGraph {
                     int stride = (stage > 0 && b == 0) ? 2 : 1;
                     long cout = widths[stage];
                     long[] yd = {n, cout, shw[0], shw[1]};
-                    memory.desc ydesc = desc(yd, layout(cout));
+                    memory.desc ydesc = layout(yd);
                     Conv conv1 = new Conv(this, xd, ydesc, cin, cout, 3, stride, 1, xd);
                     Conv conv2 = new Conv(this, ydesc, ydesc, cout, cout, 3, 1, 1, ydesc);
                     convs.add(conv1);
@@ -527,8 +537,13 @@ public final class TrainGraph {
             bnBackward(bn0, c0, gy, gc0);
             step(bwd, bwdArgs, new convolution_backward_weights(stem.wpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
                     dnnl.DNNL_ARG_DIFF_DST, gc0, dnnl.DNNL_ARG_DIFF_WEIGHTS, stem.diffW));
+            // the image gradient in the layout its jit kernel wants (plain NCHW with 3 channels only has the
+            // reference kernel, ~5x the whole network's backward-data time), then reordered to the caller's array
+            memory diffImage = keep(new memory(stem.dpd.diff_src_desc(), ENGINE));
             step(bwd, bwdArgs, new convolution_backward_data(stem.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc0,
-                    dnnl.DNNL_ARG_WEIGHTS, stem.bwdW, dnnl.DNNL_ARG_DIFF_SRC, userDiffImage));
+                    dnnl.DNNL_ARG_WEIGHTS, stem.bwdW, dnnl.DNNL_ARG_DIFF_SRC, diffImage));
+            step(bwd, bwdArgs, new reorder(diffImage, userDiffImage), Map.of(dnnl.DNNL_ARG_FROM, diffImage,
+                    dnnl.DNNL_ARG_TO, userDiffImage));
         }
 
         final List<BlockBwd> blocks = new ArrayList<>();
