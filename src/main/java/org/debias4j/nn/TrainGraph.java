@@ -255,7 +255,11 @@ public final class TrainGraph {
                 dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct, any,
                 desc(new long[]{c, c, 3, 3}, memory.format_tag.any), any, new long[]{1, 1}, new long[]{1, 1},
                 new long[]{1, 1}), ENGINE);
-        return probe.dst_desc();
+        memory.desc d0 = probe.dst_desc();
+        // A channel count that is not a multiple of the block is padded inside oneDNN; the padded layout gave
+        // wrong features through this chain of primitives (width 0.25: 4 channels), so those keep plain NCHW.
+        long plain = 4L * d[0] * d[1] * d[2] * d[3];
+        return d0.get_size() == plain ? d0 : desc(d, memory.format_tag.nchw);
     }
 
     /** One conv layer: forward / backward-data / backward-weights primitives, its weights in their layouts. */
