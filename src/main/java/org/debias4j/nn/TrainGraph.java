@@ -69,7 +69,23 @@ public final class TrainGraph {
     private final int blocksPerStage;
     private final int[] widths;
     private final double eps;
-    private final Map<String, Plan> plans = new HashMap<>();
+    /**
+     * Plans by input shape, at most two (the engine's full batch and an epoch's last, smaller one): each holds
+     * every saved activation of a step, so an evicted plan frees its native memory at once.
+     */
+    private final Map<String, Plan> plans = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Plan> eldest) {
+            if (size() > 2) {
+                if (last == eldest.getValue()) {
+                    last = null;
+                }
+                eldest.getValue().close();
+                return true;
+            }
+            return false;
+        }
+    };
     /** The plan whose saved activations belong to the last forward call (the backward needs them). */
     private Plan last;
 
@@ -680,6 +696,17 @@ public final class TrainGraph {
             }
             prims.add(keep(p));
             args.add(keep(map));
+        }
+
+        void close() {
+            for (int i = keep.size() - 1; i >= 0; i--) {
+                if (keep.get(i) instanceof Pointer p) {
+                    p.close();
+                }
+            }
+            keep.clear();
+            strm.close();
+            image = null;
         }
 
         boolean holds(INDArray img) {
