@@ -66,9 +66,12 @@ public final class TrainGraph {
     }
 
     private final long id;
-    private final int blocksPerStage;
-    private final int[] widths;
+    private final Stem stem;
+    private final List<Block> blockSpecs;
     private final double eps;
+    /** Channels of every batch norm in creation order (stem, then per block bn1, bn2[, downsample.1]). */
+    private final List<Integer> bnChannels = new ArrayList<>();
+    private final int paramCount;
     /**
      * Plans by input shape, at most two (the engine's full batch and an epoch's last, smaller one): each holds
      * every saved activation of a step, so an evicted plan frees its native memory at once.
@@ -89,11 +92,34 @@ public final class TrainGraph {
     /** The plan whose saved activations belong to the last forward call (the backward needs them). */
     private Plan last;
 
-    private TrainGraph(int blocksPerStage, int[] widths, double eps) {
+    /** The stem: a k x k convolution (3 input channels), batch norm + ReLU, optionally a 3x3 stride-2 max pool. */
+    record Stem(int out, int k, int stride, int pad, boolean maxPool) {
+    }
+
+    /** How a BasicBlock's input reaches its sum: as it is, option A (subsample + zero channels), or conv 1x1 + BN. */
+    enum Shortcut { IDENTITY, OPTION_A, PROJECTION }
+
+    /** A BasicBlock (conv3x3-BN-ReLU-conv3x3-BN, + shortcut, ReLU) under {@code scope}, its first conv's outputs masked. */
+    record Block(String scope, int in, int out, int stride, Shortcut shortcut) {
+    }
+
+    private TrainGraph(Stem stem, List<Block> blocks, double eps) {
         this.id = IDS.getAndIncrement();
-        this.blocksPerStage = blocksPerStage;
-        this.widths = widths.clone();
+        this.stem = stem;
+        this.blockSpecs = List.copyOf(blocks);
         this.eps = eps;
+        int pc = 3;
+        bnChannels.add(stem.out());
+        for (Block b : blocks) {
+            bnChannels.add(b.out());
+            bnChannels.add(b.out());
+            pc += 6;
+            if (b.shortcut() == Shortcut.PROJECTION) {
+                bnChannels.add(b.out());
+                pc += 3;
+            }
+        }
+        this.paramCount = pc;
         REGISTRY.put(id, new WeakReference<>(this));
     }
 
@@ -112,41 +138,73 @@ public final class TrainGraph {
         }
     }
 
-    /**
-     * Builds the training branch of {@link CifarResNet} as one op: creates the parameters, masks and batch-norm
-     * layers in the same order and with the same initialisers as the SameDiff layers (same seed, same weights)
-     * and returns the pooled features [N, widths[2]].
-     */
+    /** The training branch of {@link CifarResNet}: 3x3 stem, three stages, option-A shortcuts. */
     static SDVariable cifarResNet(GraphBuilder g, SDVariable input, int blocksPerStage, int[] widths) {
-        TrainGraph tg = new TrainGraph(blocksPerStage, widths, Layers.BN_EPS);
+        List<Block> blocks = new ArrayList<>();
+        int in = widths[0];
+        for (int stage = 0; stage < 3; stage++) {
+            for (int b = 0; b < blocksPerStage; b++) {
+                int stride = (stage > 0 && b == 0) ? 2 : 1;
+                int out = widths[stage];
+                blocks.add(new Block("layer" + (stage + 1) + "." + b, in, out, stride,
+                        stride != 1 || in != out ? Shortcut.OPTION_A : Shortcut.IDENTITY));
+                in = out;
+            }
+        }
+        return build(g, input, new Stem(widths[0], 3, 1, 1, false), blocks);
+    }
+
+    /**
+     * The training branch of a torchvision ResNet with BasicBlocks (resnet18/34): 7x7 stride-2 stem, max pool,
+     * four stages, projection shortcuts ("downsample.0" conv 1x1, "downsample.1" batch norm).
+     */
+    static SDVariable basicResNet(GraphBuilder g, SDVariable input, int stemWidth, int[] planes, int[] layers) {
+        List<Block> blocks = new ArrayList<>();
+        int in = stemWidth;
+        for (int stage = 0; stage < planes.length; stage++) {
+            for (int b = 0; b < layers[stage]; b++) {
+                int stride = (stage > 0 && b == 0) ? 2 : 1;
+                int out = planes[stage];
+                blocks.add(new Block("layer" + (stage + 1) + "." + b, in, out, stride,
+                        stride != 1 || in != out ? Shortcut.PROJECTION : Shortcut.IDENTITY));
+                in = out;
+            }
+        }
+        return build(g, input, new Stem(stemWidth, 7, 2, 3, true), blocks);
+    }
+
+    /**
+     * Creates the parameters, masks and batch-norm layers in the same order and with the same initialisers as
+     * the SameDiff layers (same seed, same weights), and the op; returns the pooled features [N, last width].
+     */
+    private static SDVariable build(GraphBuilder g, SDVariable input, Stem stem, List<Block> blocks) {
+        TrainGraph tg = new TrainGraph(stem, blocks, Layers.BN_EPS);
         List<SDVariable> params = new ArrayList<>();
         List<SDVariable> masks = new ArrayList<>();
         List<BatchNormStats.Layer> bns = new ArrayList<>();
         List<String> bnNames = new ArrayList<>();
-        convParam(g, "conv1", 3, widths[0], params);
-        bnParams(g, "bn1", widths[0], params, bns, bnNames);
-        int in = widths[0];
-        for (int stage = 0; stage < 3; stage++) {
-            for (int b = 0; b < blocksPerStage; b++) {
-                int out = widths[stage];
-                int cin = in;
-                g.scoped("layer" + (stage + 1) + "." + b, () -> {
-                    UnitMask mask = g.mask("units", out);
-                    masks.add(mask.variable());
-                    convParam(g, "conv1", cin, out, params);
-                    bnParams(g, "bn1", out, params, bns, bnNames);
-                    convParam(g, "conv2", out, out, params);
-                    bnParams(g, "bn2", out, params, bns, bnNames);
-                    return null;
-                });
-                in = out;
-            }
+        convParam(g, "conv1", 3, stem.out(), stem.k(), params);
+        bnParams(g, "bn1", stem.out(), params, bns, bnNames);
+        for (Block b : blocks) {
+            g.scoped(b.scope(), () -> {
+                UnitMask mask = g.mask("units", b.out());
+                masks.add(mask.variable());
+                convParam(g, "conv1", b.in(), b.out(), 3, params);
+                bnParams(g, "bn1", b.out(), params, bns, bnNames);
+                convParam(g, "conv2", b.out(), b.out(), 3, params);
+                bnParams(g, "bn2", b.out(), params, bns, bnNames);
+                if (b.shortcut() == Shortcut.PROJECTION) {
+                    convParam(g, "downsample.0", b.in(), b.out(), 1, params);
+                    bnParams(g, "downsample.1", b.out(), params, bns, bnNames);
+                }
+                return null;
+            });
         }
         List<SDVariable> args = new ArrayList<>();
         args.add(input);
         args.addAll(params);
         args.addAll(masks);
-        Forward op = new Forward(g.sd(), args.toArray(new SDVariable[0]), tg, blocksPerStage, widths);
+        Forward op = new Forward(g.sd(), args.toArray(new SDVariable[0]), tg);
         SDVariable[] out = op.outputVariables();
         for (int i = 0; i < bns.size(); i++) {
             g.sd().updateVariableNameAndReference(out[1 + 2 * i], bnNames.get(i) + "/mean");
@@ -156,8 +214,8 @@ public final class TrainGraph {
         return out[0];
     }
 
-    private static void convParam(GraphBuilder g, String name, int in, int out, List<SDVariable> params) {
-        params.add(g.param(name + ".weight", new long[]{3, 3, in, out}, GraphBuilder.Init.kaimingConvFanOut(), Layout.CONV_YXIO));
+    private static void convParam(GraphBuilder g, String name, int in, int out, int k, List<SDVariable> params) {
+        params.add(g.param(name + ".weight", new long[]{k, k, in, out}, GraphBuilder.Init.kaimingConvFanOut(), Layout.CONV_YXIO));
     }
 
     private static void bnParams(GraphBuilder g, String name, int c, List<SDVariable> params,
@@ -179,32 +237,49 @@ public final class TrainGraph {
         return tg;
     }
 
-    private int blocks() {
-        return 3 * blocksPerStage;
-    }
-
     private int batchNorms() {
-        return 1 + 2 * blocks();
+        return bnChannels.size();
     }
 
-    private int paramCount() {
-        return 3 + 6 * blocks();
+    private static long convOut(long h, long k, long stride, long pad) {
+        return (h + 2 * pad - k) / stride + 1;
     }
 
-    /** Spatial size after stage {@code s} (stride-2 3x3 convs with padding 1 at the start of stages 1 and 2). */
-    private static long[] spatial(long h, long w, int stage) {
-        for (int s = 1; s <= stage; s++) {
-            h = (h - 1) / 2 + 1;
-            w = (w - 1) / 2 + 1;
+    /** Spatial size [h, w] at the input of every block, then after the last block (stem conv and pool applied). */
+    private long[][] blockInputSizes(long h, long w) {
+        h = convOut(h, stem.k(), stem.stride(), stem.pad());
+        w = convOut(w, stem.k(), stem.stride(), stem.pad());
+        if (stem.maxPool()) {
+            h = convOut(h, 3, 2, 1);
+            w = convOut(w, 3, 2, 1);
         }
-        return new long[]{h, w};
+        long[][] out = new long[blockSpecs.size() + 1][];
+        for (int i = 0; i < blockSpecs.size(); i++) {
+            out[i] = new long[]{h, w};
+            int s = blockSpecs.get(i).stride();
+            h = convOut(h, 3, s, 1);
+            w = convOut(w, 3, s, 1);
+        }
+        out[blockSpecs.size()] = new long[]{h, w};
+        return out;
     }
 
-    /** Values per channel that batch norm {@code k} (0 = stem) normalised over, for an input of this shape. */
+    /** Values per channel that batch norm {@code k} (creation order) normalised over, for an input of this shape. */
     long valuesPerChannel(int k, long[] image) {
-        int stage = k == 0 ? 0 : (k - 1) / 2 / blocksPerStage;
-        long[] hw = spatial(image[2], image[3], stage);
-        return image[0] * hw[0] * hw[1];
+        if (k == 0) {
+            return image[0] * convOut(image[2], stem.k(), stem.stride(), stem.pad())
+                    * convOut(image[3], stem.k(), stem.stride(), stem.pad());
+        }
+        long[][] sizes = blockInputSizes(image[2], image[3]);
+        int idx = 1;
+        for (int i = 0; i < blockSpecs.size(); i++) {
+            int n = blockSpecs.get(i).shortcut() == Shortcut.PROJECTION ? 3 : 2;
+            if (k < idx + n) {
+                return image[0] * sizes[i + 1][0] * sizes[i + 1][1];
+            }
+            idx += n;
+        }
+        throw new IllegalArgumentException("no batch norm " + k);
     }
 
     // ---------------------------------------------------------------- execution
@@ -280,6 +355,8 @@ public final class TrainGraph {
 
     /** One conv layer: forward / backward-data / backward-weights primitives, its weights in their layouts. */
     private final class Conv {
+        /** Index of its weight among the op's inputs (-1: a fixed selection weight). */
+        int param = -1;
         final memory userDiffW;
         final memory fwdW;
         final memory bwdW;
@@ -336,6 +413,10 @@ public final class TrainGraph {
 
     /** One batch norm: forward_training / backward with scale-shift (+ fused ReLU), its statistics and scale-shift. */
     private final class Bn {
+        /** Indexes of gamma, beta and the unit mask (-1: none) among the op's inputs. */
+        int gamma;
+        int beta;
+        int mask = -1;
         final batch_normalization_forward.primitive_desc fpd;
         final batch_normalization_backward.primitive_desc bpd;
         final memory mean;
@@ -438,96 +519,130 @@ public final class TrainGraph {
             userDiffImage = keep(new memory(imgD, ENGINE, (Pointer) null));
             // Per-shape pools of gradient buffers (only one block's gradients are live at a time).
             Map<String, memory[]> gradPool = new HashMap<>();
+            long[][] sizes = blockInputSizes(inDims[2], inDims[3]);
 
-            long[] hw = spatial(inDims[2], inDims[3], 0);
-            long[] d0 = {n, widths[0], hw[0], hw[1]};
+            // stem: conv -> bn + relu [-> max pool]
+            long[] d0 = {n, stem.out(), convOut(inDims[2], stem.k(), stem.stride(), stem.pad()),
+                    convOut(inDims[3], stem.k(), stem.stride(), stem.pad())};
             memory.desc a0 = layout(d0);
-            // stem: conv -> bn + relu
-            Conv stem = new Conv(this, desc(inDims, memory.format_tag.nchw), a0, 3, widths[0], 3, 1, 1, desc(inDims, memory.format_tag.any));
-            convs.add(stem);
+            Conv stemConv = new Conv(this, imgD, a0, 3, stem.out(), stem.k(), stem.stride(), stem.pad(),
+                    desc(inDims, memory.format_tag.any));
+            stemConv.param = 1;
+            convs.add(stemConv);
             memory c0 = act(a0);
-            step(fwd, fwdArgs, new convolution_forward(stem.fpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
-                    dnnl.DNNL_ARG_WEIGHTS, stem.fwdW, dnnl.DNNL_ARG_DST, c0));
-            Bn bn0 = new Bn(this, a0, widths[0], true);
+            step(fwd, fwdArgs, new convolution_forward(stemConv.fpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
+                    dnnl.DNNL_ARG_WEIGHTS, stemConv.fwdW, dnnl.DNNL_ARG_DST, c0));
+            Bn bn0 = new Bn(this, a0, stem.out(), true);
+            bn0.gamma = 2;
+            bn0.beta = 3;
             bns.add(bn0);
             memory h0 = act(a0);
             bnForward(bn0, c0, h0);
             memory x = h0;
             memory.desc xd = a0;
-            long cin = widths[0];
             long[] xdims = d0;
-            for (int stage = 0; stage < 3; stage++) {
-                long[] shw = spatial(inDims[2], inDims[3], stage);
-                for (int b = 0; b < blocksPerStage; b++) {
-                    int stride = (stage > 0 && b == 0) ? 2 : 1;
-                    long cout = widths[stage];
-                    long[] yd = {n, cout, shw[0], shw[1]};
-                    memory.desc ydesc = layout(yd);
-                    Conv conv1 = new Conv(this, xd, ydesc, cin, cout, 3, stride, 1, xd);
-                    Conv conv2 = new Conv(this, ydesc, ydesc, cout, cout, 3, 1, 1, ydesc);
-                    convs.add(conv1);
-                    convs.add(conv2);
-                    Bn bn1 = new Bn(this, ydesc, (int) cout, true);
-                    Bn bn2 = new Bn(this, ydesc, (int) cout, false);
-                    bns.add(bn1);
-                    bns.add(bn2);
-                    memory c1 = act(ydesc);
-                    memory h1 = act(ydesc);
-                    memory c2 = act(ydesc);
-                    memory y = act(ydesc);
-                    step(fwd, fwdArgs, new convolution_forward(conv1.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
-                            dnnl.DNNL_ARG_WEIGHTS, conv1.fwdW, dnnl.DNNL_ARG_DST, c1));
-                    bnForward(bn1, c1, h1);
-                    step(fwd, fwdArgs, new convolution_forward(conv2.fpd), Map.of(dnnl.DNNL_ARG_SRC, h1,
-                            dnnl.DNNL_ARG_WEIGHTS, conv2.fwdW, dnnl.DNNL_ARG_DST, c2));
-                    bnForward(bn2, c2, y);
-                    // shortcut: identity, or option A (x[:, :, ::2, ::2] zero-padded to cout channels) as a fixed
-                    // 1x1 stride-2 selection convolution, as in FoldedGraph
-                    Conv sel = null;
-                    memory sc = x;
-                    if (stride != 1 || cin != cout) {
-                        sel = new Conv(this, xd, ydesc, cin, cout, 1, stride, 0, xd);
-                        int padBefore = (int) ((cout - cin) / 2);
-                        INDArray selW = selectionWeight((int) cin, (int) cout, padBefore);
-                        keep(selW);
-                        sel.loadWeights(this, selW);
-                        strm._wait();
-                        sc = pooledAct(gradPool, "sc" + Arrays.toString(yd), ydesc, 0);
-                        step(fwd, fwdArgs, new convolution_forward(sel.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
-                                dnnl.DNNL_ARG_WEIGHTS, sel.fwdW, dnnl.DNNL_ARG_DST, sc));
-                    }
-                    primitive_attr reluAttr = keep(new primitive_attr());
-                    post_ops po = keep(new post_ops());
-                    po.append_eltwise(1.0f, dnnl.algorithm.eltwise_relu, 0f, 0f);
-                    reluAttr.set_post_ops(po);
-                    binary.primitive_desc addPd = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_add,
-                            ydesc, ydesc, ydesc), reluAttr, ENGINE);
-                    step(fwd, fwdArgs, new binary(addPd), Map.of(dnnl.DNNL_ARG_SRC_0, y, dnnl.DNNL_ARG_SRC_1, sc,
-                            dnnl.DNNL_ARG_DST, y));
-
-                    // backward of this block, given dL/dy in gy: returns the buffer holding dL/dx
-                    final memory fx = x;
-                    final memory.desc fxd = xd;
-                    final long[] fxdims = xdims;
-                    final Conv fsel = sel;
-                    final boolean last = stage == 2 && b == blocksPerStage - 1;
-                    eltwise_forward.primitive_desc reluHint = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
-                            dnnl.prop_kind.forward_training, dnnl.algorithm.eltwise_relu_use_dst_for_bwd, ydesc, 0f, 0f), ENGINE);
-                    eltwise_backward.primitive_desc reluBwd = new eltwise_backward.primitive_desc(new eltwise_backward.desc(
-                            dnnl.algorithm.eltwise_relu_use_dst_for_bwd, ydesc, ydesc, 0f, 0f), ENGINE, reluHint);
-                    binary.primitive_desc addXd = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_add,
-                            xd, xd, xd), ENGINE);
-                    BlockBwd bb = new BlockBwd(yd, ydesc, fxdims, fxd, fx, c1, h1, c2, y, conv1, conv2, bn1, bn2, fsel,
-                            reluBwd, addXd);
-                    blocks.add(bb);
-                    x = y;
-                    xd = ydesc;
-                    xdims = yd;
-                    cin = cout;
+            pooling_forward.primitive_desc maxPd = null;
+            memory maxWs = null;
+            if (stem.maxPool()) {
+                long[] pd = {n, stem.out(), sizes[0][0], sizes[0][1]};
+                memory.desc pdesc = layout(pd);
+                maxPd = new pooling_forward.primitive_desc(new pooling_forward.desc(dnnl.prop_kind.forward_training,
+                        dnnl.algorithm.pooling_max, a0, pdesc, new long[]{2, 2}, new long[]{3, 3}, new long[]{1, 1},
+                        new long[]{1, 1}), ENGINE);
+                maxWs = keep(new memory(maxPd.workspace_desc(), ENGINE));
+                memory p0 = act(pdesc);
+                step(fwd, fwdArgs, new pooling_forward(maxPd), Map.of(dnnl.DNNL_ARG_SRC, h0, dnnl.DNNL_ARG_DST, p0,
+                        dnnl.DNNL_ARG_WORKSPACE, maxWs));
+                x = p0;
+                xd = pdesc;
+                xdims = pd;
+            }
+            int param = 4;
+            int mask = 1 + paramCount;
+            for (int i = 0; i < blockSpecs.size(); i++) {
+                Block spec = blockSpecs.get(i);
+                long cin = spec.in();
+                long cout = spec.out();
+                int stride = spec.stride();
+                long[] yd = {n, cout, sizes[i + 1][0], sizes[i + 1][1]};
+                memory.desc ydesc = layout(yd);
+                Conv conv1 = new Conv(this, xd, ydesc, cin, cout, 3, stride, 1, xd);
+                Bn bn1 = new Bn(this, ydesc, (int) cout, true);
+                Conv conv2 = new Conv(this, ydesc, ydesc, cout, cout, 3, 1, 1, ydesc);
+                Bn bn2 = new Bn(this, ydesc, (int) cout, false);
+                conv1.param = param;
+                bn1.gamma = param + 1;
+                bn1.beta = param + 2;
+                bn1.mask = mask++;
+                conv2.param = param + 3;
+                bn2.gamma = param + 4;
+                bn2.beta = param + 5;
+                param += 6;
+                convs.add(conv1);
+                convs.add(conv2);
+                bns.add(bn1);
+                bns.add(bn2);
+                memory c1 = act(ydesc);
+                memory h1 = act(ydesc);
+                memory c2 = act(ydesc);
+                memory y = act(ydesc);
+                step(fwd, fwdArgs, new convolution_forward(conv1.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                        dnnl.DNNL_ARG_WEIGHTS, conv1.fwdW, dnnl.DNNL_ARG_DST, c1));
+                bnForward(bn1, c1, h1);
+                step(fwd, fwdArgs, new convolution_forward(conv2.fpd), Map.of(dnnl.DNNL_ARG_SRC, h1,
+                        dnnl.DNNL_ARG_WEIGHTS, conv2.fwdW, dnnl.DNNL_ARG_DST, c2));
+                bnForward(bn2, c2, y);
+                Conv sel = null;
+                Bn bnD = null;
+                memory cD = null;
+                memory sc = x;
+                if (spec.shortcut() == Shortcut.OPTION_A) {
+                    // x[:, :, ::2, ::2] zero-padded to cout channels, as a fixed 1x1 stride-2 selection convolution
+                    sel = new Conv(this, xd, ydesc, cin, cout, 1, stride, 0, xd);
+                    INDArray selW = keep(selectionWeight((int) cin, (int) cout, (int) ((cout - cin) / 2)));
+                    sel.loadWeights(this, selW);
+                    strm._wait();
+                    sc = pooledAct(gradPool, "sc" + Arrays.toString(yd), ydesc, 0);
+                    step(fwd, fwdArgs, new convolution_forward(sel.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                            dnnl.DNNL_ARG_WEIGHTS, sel.fwdW, dnnl.DNNL_ARG_DST, sc));
+                } else if (spec.shortcut() == Shortcut.PROJECTION) {
+                    sel = new Conv(this, xd, ydesc, cin, cout, 1, stride, 0, xd);
+                    bnD = new Bn(this, ydesc, (int) cout, false);
+                    sel.param = param;
+                    bnD.gamma = param + 1;
+                    bnD.beta = param + 2;
+                    param += 3;
+                    convs.add(sel);
+                    bns.add(bnD);
+                    cD = act(ydesc);
+                    sc = pooledAct(gradPool, "sc" + Arrays.toString(yd), ydesc, 0);
+                    step(fwd, fwdArgs, new convolution_forward(sel.fpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                            dnnl.DNNL_ARG_WEIGHTS, sel.fwdW, dnnl.DNNL_ARG_DST, cD));
+                    bnForward(bnD, cD, sc);
                 }
+                primitive_attr reluAttr = keep(new primitive_attr());
+                post_ops po = keep(new post_ops());
+                po.append_eltwise(1.0f, dnnl.algorithm.eltwise_relu, 0f, 0f);
+                reluAttr.set_post_ops(po);
+                binary.primitive_desc addPd = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_add,
+                        ydesc, ydesc, ydesc), reluAttr, ENGINE);
+                step(fwd, fwdArgs, new binary(addPd), Map.of(dnnl.DNNL_ARG_SRC_0, y, dnnl.DNNL_ARG_SRC_1, sc,
+                        dnnl.DNNL_ARG_DST, y));
+
+                eltwise_forward.primitive_desc reluHint = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
+                        dnnl.prop_kind.forward_training, dnnl.algorithm.eltwise_relu_use_dst_for_bwd, ydesc, 0f, 0f), ENGINE);
+                eltwise_backward.primitive_desc reluBwd = new eltwise_backward.primitive_desc(new eltwise_backward.desc(
+                        dnnl.algorithm.eltwise_relu_use_dst_for_bwd, ydesc, ydesc, 0f, 0f), ENGINE, reluHint);
+                binary.primitive_desc addX = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_add,
+                        xd, xd, xd), ENGINE);
+                blocks.add(new BlockBwd(yd, ydesc, xdims, xd, x, c1, h1, c2, y, conv1, conv2, bn1, bn2, sel, bnD, cD,
+                        reluBwd, addX));
+                x = y;
+                xd = ydesc;
+                xdims = yd;
             }
             // global average pool -> [N, C, 1, 1] -> user [N, C]
-            long c3 = widths[2];
+            long c3 = xdims[1];
             long[] pd = {n, c3, 1, 1};
             pooling_forward.primitive_desc ppd = new pooling_forward.primitive_desc(new pooling_forward.desc(
                     dnnl.prop_kind.forward_training, dnnl.algorithm.pooling_avg_exclude_padding, xd,
@@ -552,16 +667,25 @@ public final class TrainGraph {
             for (int i = blocks.size() - 1; i >= 0; i--) {
                 gy = blocks.get(i).build(gradPool, gy);
             }
+            if (maxPd != null) {
+                pooling_backward.primitive_desc mbd = new pooling_backward.primitive_desc(new pooling_backward.desc(
+                        dnnl.algorithm.pooling_max, a0, maxPd.dst_desc(), new long[]{2, 2}, new long[]{3, 3},
+                        new long[]{1, 1}, new long[]{1, 1}), ENGINE, maxPd);
+                memory gh0 = otherThan(gradPool, Arrays.toString(d0), a0);
+                step(bwd, bwdArgs, new pooling_backward(mbd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gy,
+                        dnnl.DNNL_ARG_DIFF_SRC, gh0, dnnl.DNNL_ARG_WORKSPACE, maxWs));
+                gy = gh0;
+            }
             // stem: bn + relu backward, conv backward weights and data
             memory gc0 = otherThan(gradPool, Arrays.toString(d0), a0, gy);
             bnBackward(bn0, c0, gy, gc0);
-            step(bwd, bwdArgs, new convolution_backward_weights(stem.wpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
-                    dnnl.DNNL_ARG_DIFF_DST, gc0, dnnl.DNNL_ARG_DIFF_WEIGHTS, stem.diffW));
+            step(bwd, bwdArgs, new convolution_backward_weights(stemConv.wpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
+                    dnnl.DNNL_ARG_DIFF_DST, gc0, dnnl.DNNL_ARG_DIFF_WEIGHTS, stemConv.diffW));
             // the image gradient in the layout its jit kernel wants (plain NCHW with 3 channels only has the
             // reference kernel, ~5x the whole network's backward-data time), then reordered to the caller's array
-            memory diffImage = keep(new memory(stem.dpd.diff_src_desc(), ENGINE));
-            step(bwd, bwdArgs, new convolution_backward_data(stem.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc0,
-                    dnnl.DNNL_ARG_WEIGHTS, stem.bwdW, dnnl.DNNL_ARG_DIFF_SRC, diffImage));
+            memory diffImage = keep(new memory(stemConv.dpd.diff_src_desc(), ENGINE));
+            step(bwd, bwdArgs, new convolution_backward_data(stemConv.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc0,
+                    dnnl.DNNL_ARG_WEIGHTS, stemConv.bwdW, dnnl.DNNL_ARG_DIFF_SRC, diffImage));
             step(bwd, bwdArgs, new reorder(diffImage, userDiffImage), Map.of(dnnl.DNNL_ARG_FROM, diffImage,
                     dnnl.DNNL_ARG_TO, userDiffImage));
         }
@@ -574,14 +698,14 @@ public final class TrainGraph {
             final memory.desc ydesc;
             final long[] xdims;
             final memory.desc xd;
-            final memory x, c1, h1, c2, y;
+            final memory x, c1, h1, c2, y, cD;
             final Conv conv1, conv2, sel;
-            final Bn bn1, bn2;
+            final Bn bn1, bn2, bnD;
             final eltwise_backward.primitive_desc reluBwd;
             final binary.primitive_desc addX;
 
             BlockBwd(long[] yd, memory.desc ydesc, long[] xdims, memory.desc xd, memory x, memory c1, memory h1,
-                     memory c2, memory y, Conv conv1, Conv conv2, Bn bn1, Bn bn2, Conv sel,
+                     memory c2, memory y, Conv conv1, Conv conv2, Bn bn1, Bn bn2, Conv sel, Bn bnD, memory cD,
                      eltwise_backward.primitive_desc reluBwd, binary.primitive_desc addX) {
                 this.yd = yd;
                 this.ydesc = ydesc;
@@ -592,11 +716,13 @@ public final class TrainGraph {
                 this.h1 = h1;
                 this.c2 = c2;
                 this.y = y;
+                this.cD = cD;
                 this.conv1 = conv1;
                 this.conv2 = conv2;
                 this.sel = sel;
                 this.bn1 = bn1;
                 this.bn2 = bn2;
+                this.bnD = bnD;
                 this.reluBwd = reluBwd;
                 this.addX = addX;
             }
@@ -604,12 +730,27 @@ public final class TrainGraph {
             /** Appends this block's backward; {@code gy} holds dL/dy; returns the buffer that will hold dL/dx. */
             memory build(Map<String, memory[]> pool, memory gy) {
                 String ys = Arrays.toString(yd);
-                memory[] p = pool.computeIfAbsent(ys, k -> new memory[0]);
+                String xs = Arrays.toString(xdims);
                 memory gz = otherThan(pool, ys, ydesc, gy);
-                memory gc2 = otherThan(pool, ys, ydesc, gy, gz);
                 // dL/dz = relu'(y) * dL/dy (z = bn2 + shortcut)
                 step(bwd, bwdArgs, new eltwise_backward(reluBwd), Map.of(dnnl.DNNL_ARG_DST, y,
                         dnnl.DNNL_ARG_DIFF_DST, gy, dnnl.DNNL_ARG_DIFF_SRC, gz));
+                // the shortcut's gradient first (it reads dL/dz only)
+                memory gsc = gz;
+                if (bnD != null) {
+                    memory gcD = otherThan(pool, ys, ydesc, gy, gz);
+                    bnBackward(bnD, cD, gz, gcD);
+                    step(bwd, bwdArgs, new convolution_backward_weights(sel.wpd), Map.of(dnnl.DNNL_ARG_SRC, x,
+                            dnnl.DNNL_ARG_DIFF_DST, gcD, dnnl.DNNL_ARG_DIFF_WEIGHTS, sel.diffW));
+                    gsc = otherThan(pool, xs, xd, gy, gz, gcD);
+                    step(bwd, bwdArgs, new convolution_backward_data(sel.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gcD,
+                            dnnl.DNNL_ARG_WEIGHTS, sel.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gsc));
+                } else if (sel != null) {
+                    gsc = otherThan(pool, xs, xd, gy, gz);
+                    step(bwd, bwdArgs, new convolution_backward_data(sel.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gz,
+                            dnnl.DNNL_ARG_WEIGHTS, sel.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gsc));
+                }
+                memory gc2 = otherThan(pool, ys, ydesc, gy, gz, gsc);
                 bnBackward(bn2, c2, gz, gc2);
                 memory gh1 = gy; // dL/dy is dead now
                 step(bwd, bwdArgs, new convolution_backward_weights(conv2.wpd), Map.of(dnnl.DNNL_ARG_SRC, h1,
@@ -620,16 +761,9 @@ public final class TrainGraph {
                 bnBackward(bn1, c1, gh1, gc1);
                 step(bwd, bwdArgs, new convolution_backward_weights(conv1.wpd), Map.of(dnnl.DNNL_ARG_SRC, x,
                         dnnl.DNNL_ARG_DIFF_DST, gc1, dnnl.DNNL_ARG_DIFF_WEIGHTS, conv1.diffW));
-                String xs = Arrays.toString(xdims);
-                memory gx = xs.equals(ys) ? otherThan(pool, xs, xd, gz, gc1) : otherThan(pool, xs, xd);
+                memory gx = otherThan(pool, xs, xd, gc1, gsc);
                 step(bwd, bwdArgs, new convolution_backward_data(conv1.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc1,
                         dnnl.DNNL_ARG_WEIGHTS, conv1.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gx));
-                memory gsc = gz;
-                if (sel != null) {
-                    gsc = otherThan(pool, xs, xd, gx);
-                    step(bwd, bwdArgs, new convolution_backward_data(sel.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gz,
-                            dnnl.DNNL_ARG_WEIGHTS, sel.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gsc));
-                }
                 // the gradient of the block input is the sum over both paths
                 step(bwd, bwdArgs, new binary(addX), Map.of(dnnl.DNNL_ARG_SRC_0, gx, dnnl.DNNL_ARG_SRC_1, gsc,
                         dnnl.DNNL_ARG_DST, gx));
@@ -722,17 +856,13 @@ public final class TrainGraph {
             image = img;
             imageAddress = img.data().addressPointer().address();
             userImage.set_data_handle(ptr(img), strm);
-            int pc = paramCount();
-            // stem conv, bn; then per block conv1, bn1, conv2, bn2
-            convs.get(0).loadWeights(this, in[1]);
-            bns.get(0).loadScaleShift(in[2], in[3], null);
-            for (int b = 0; b < blocks(); b++) {
-                int base = 4 + 6 * b;
-                INDArray mask = in[1 + pc + b];
-                convs.get(1 + 2 * b).loadWeights(this, in[base]);
-                bns.get(1 + 2 * b).loadScaleShift(in[base + 1], in[base + 2], mask);
-                convs.get(2 + 2 * b).loadWeights(this, in[base + 3]);
-                bns.get(2 + 2 * b).loadScaleShift(in[base + 4], in[base + 5], null);
+            for (Conv c : convs) {
+                if (c.param >= 0) {
+                    c.loadWeights(this, in[c.param]);
+                }
+            }
+            for (Bn b : bns) {
+                b.loadScaleShift(in[b.gamma], in[b.beta], b.mask < 0 ? null : in[b.mask]);
             }
             for (int i = 0; i < fwd.size(); i++) {
                 fwd.get(i).execute(strm, fwdArgs.get(i));
@@ -764,28 +894,16 @@ public final class TrainGraph {
             for (int i = 0; i < bwd.size(); i++) {
                 bwd.get(i).execute(strm, bwdArgs.get(i));
             }
-            int pc = paramCount();
             // weight gradients from the primitives' layouts into SameDiff's YXIO arrays
-            Conv stem = convs.get(0);
-            stem.userDiffW.set_data_handle(ptr(out[1]), strm);
-            stem.diffOut.execute(strm, stem.diffW, stem.userDiffW);
-            for (int b = 0; b < blocks(); b++) {
-                int base = 4 + 6 * b;
-                Conv c1 = convs.get(1 + 2 * b);
-                Conv c2 = convs.get(2 + 2 * b);
-                c1.userDiffW.set_data_handle(ptr(out[base]), strm);
-                c1.diffOut.execute(strm, c1.diffW, c1.userDiffW);
-                c2.userDiffW.set_data_handle(ptr(out[base + 3]), strm);
-                c2.diffOut.execute(strm, c2.diffW, c2.userDiffW);
+            for (Conv c : convs) {
+                c.userDiffW.set_data_handle(ptr(out[c.param]), strm);
+                c.diffOut.execute(strm, c.diffW, c.userDiffW);
             }
             strm._wait();
-            bns.get(0).storeDiffs(out[2], out[3], null);
-            for (int b = 0; b < blocks(); b++) {
-                int base = 4 + 6 * b;
-                bns.get(1 + 2 * b).storeDiffs(out[base + 1], out[base + 2], in[1 + pc + b]);
-                bns.get(2 + 2 * b).storeDiffs(out[base + 4], out[base + 5], null);
+            for (Bn b : bns) {
+                b.storeDiffs(out[b.gamma], out[b.beta], b.mask < 0 ? null : in[b.mask]);
             }
-            for (int i = 1 + pc; i < out.length; i++) {
+            for (int i = 1 + paramCount; i < out.length; i++) {
                 out[i].assign(0); // masks are constants
             }
         }
@@ -801,7 +919,7 @@ public final class TrainGraph {
         return out;
     }
 
-    /** The forward op; integer arguments: graph id, blocks per stage, the three widths (all a clone keeps). */
+    /** The forward op; integer arguments (all a clone keeps): graph id, number of outputs, feature width. */
     public static final class Forward extends NativeOp implements JavaExec.Op, BatchNormStats.StatsOp {
         /** Keeps the graph alive as long as the model's graph holds this op (clones find it by id). */
         private TrainGraph owner;
@@ -809,10 +927,10 @@ public final class TrainGraph {
         public Forward() {
         }
 
-        Forward(SameDiff sd, SDVariable[] args, TrainGraph tg, int blocksPerStage, int[] widths) {
+        Forward(SameDiff sd, SDVariable[] args, TrainGraph tg) {
             super(sd, args);
             this.owner = tg;
-            addIArgument(tg.id, blocksPerStage, widths[0], widths[1], widths[2]);
+            addIArgument(tg.id, 1 + 2L * tg.batchNorms(), tg.blockSpecs.get(tg.blockSpecs.size() - 1).out());
         }
 
         private TrainGraph graph() {
@@ -821,7 +939,7 @@ public final class TrainGraph {
 
         @Override
         public String opName() {
-            return "debias4j_cifar_resnet_train";
+            return "debias4j_resnet_train";
         }
 
         // Only a hash for serialisation (SameDiff's clone); execution never reaches the native op.
@@ -832,8 +950,7 @@ public final class TrainGraph {
 
         @Override
         public int getNumOutputs() {
-            long bps = iArguments.size() > 1 ? iArguments.get(1) : 0;
-            return (int) (1 + 2 * (1 + 6 * bps));
+            return iArguments.size() > 1 ? (int) (long) iArguments.get(1) : 1;
         }
 
         @Override
@@ -855,14 +972,10 @@ public final class TrainGraph {
         public List<LongShapeDescriptor> outputShapes(INDArray[] in) {
             long n = in[0].size(0);
             List<LongShapeDescriptor> out = new ArrayList<>();
-            out.add(LongShapeDescriptor.fromShape(new long[]{n, iArguments.get(4)}, DataType.FLOAT));
-            int bps = (int) (long) iArguments.get(1);
-            out.add(LongShapeDescriptor.fromShape(new long[]{iArguments.get(2)}, DataType.FLOAT));
-            out.add(LongShapeDescriptor.fromShape(new long[]{iArguments.get(2)}, DataType.FLOAT));
-            for (int stage = 0; stage < 3; stage++) {
-                for (int i = 0; i < 4 * bps; i++) {
-                    out.add(LongShapeDescriptor.fromShape(new long[]{iArguments.get(2 + stage)}, DataType.FLOAT));
-                }
+            out.add(LongShapeDescriptor.fromShape(new long[]{n, iArguments.get(2)}, DataType.FLOAT));
+            for (int c : graph().bnChannels) {
+                out.add(LongShapeDescriptor.fromShape(new long[]{c}, DataType.FLOAT));
+                out.add(LongShapeDescriptor.fromShape(new long[]{c}, DataType.FLOAT));
             }
             return out;
         }
@@ -894,7 +1007,7 @@ public final class TrainGraph {
 
         @Override
         public String opName() {
-            return "debias4j_cifar_resnet_train_bp";
+            return "debias4j_resnet_train_bp";
         }
 
         @Override
