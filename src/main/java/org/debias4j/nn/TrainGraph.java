@@ -353,6 +353,18 @@ public final class TrainGraph {
         return d0.get_size() == plain ? d0 : desc(d, memory.format_tag.nchw);
     }
 
+    private static boolean isRef(org.bytedeco.dnnl.primitive_desc_base pd) {
+        return pd.impl_info_str().getString().startsWith("ref");
+    }
+
+    private static memory.desc anyOf(memory.desc d) {
+        return new memory.desc(d.dims(), memory.data_type.f32, memory.format_tag.any);
+    }
+
+    private static memory.desc blocked(memory.desc d, int block) {
+        return new memory.desc(d.dims(), memory.data_type.f32, block == 8 ? memory.format_tag.nChw8c : memory.format_tag.nChw16c);
+    }
+
     /** One conv layer: forward / backward-data / backward-weights primitives, its weights in their layouts. */
     private final class Conv {
         /** Index of its weight among the op's inputs (-1: a fixed selection weight). */
@@ -378,10 +390,38 @@ public final class TrainGraph {
             long[] pd = {pad, pad};
             fpd = new convolution_forward.primitive_desc(new convolution_forward.desc(dnnl.prop_kind.forward_training,
                     dnnl.algorithm.convolution_direct, src, anyW, dst, st, pd, pd), ENGINE);
-            dpd = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-                    dnnl.algorithm.convolution_direct, diffSrc, anyW, dst, st, pd, pd), ENGINE, fpd);
-            wpd = new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-                    dnnl.algorithm.convolution_direct, src, anyW, dst, st, pd, pd), ENGINE, fpd);
+            // The activation layouts first; where oneDNN only has its reference kernel for them (e.g. backward
+            // weights at 2x2 maps, the 7x7 stem's backward data: seconds per call), layouts its jit kernels take,
+            // with reorders around the primitive (Plan#bwdData, Plan#bwdWeights).
+            convolution_backward_data.primitive_desc d = null;
+            for (memory.desc[] c : new memory.desc[][]{{diffSrc, dst}, {anyOf(diffSrc), anyOf(dst)},
+                    {blocked(diffSrc, 8), dst}, {blocked(diffSrc, 16), dst}}) {
+                convolution_backward_data.primitive_desc t = new convolution_backward_data.primitive_desc(
+                        new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, c[0], anyW, c[1], st, pd, pd),
+                        ENGINE, fpd);
+                if (d == null) {
+                    d = t;
+                }
+                if (!isRef(t)) {
+                    d = t;
+                    break;
+                }
+            }
+            dpd = d;
+            convolution_backward_weights.primitive_desc w = null;
+            for (memory.desc[] c : new memory.desc[][]{{src, dst}, {anyOf(src), anyOf(dst)}}) {
+                convolution_backward_weights.primitive_desc t = new convolution_backward_weights.primitive_desc(
+                        new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, c[0], anyW, c[1], st, pd, pd),
+                        ENGINE, fpd);
+                if (w == null) {
+                    w = t;
+                }
+                if (!isRef(t)) {
+                    w = t;
+                    break;
+                }
+            }
+            wpd = w;
             memory uw = new memory(user, ENGINE, (Pointer) null);
             p.keep(uw);
             this.userWRef = uw;
@@ -679,15 +719,10 @@ public final class TrainGraph {
             // stem: bn + relu backward, conv backward weights and data
             memory gc0 = otherThan(gradPool, Arrays.toString(d0), a0, gy);
             bnBackward(bn0, c0, gy, gc0);
-            step(bwd, bwdArgs, new convolution_backward_weights(stemConv.wpd), Map.of(dnnl.DNNL_ARG_SRC, userImage,
-                    dnnl.DNNL_ARG_DIFF_DST, gc0, dnnl.DNNL_ARG_DIFF_WEIGHTS, stemConv.diffW));
-            // the image gradient in the layout its jit kernel wants (plain NCHW with 3 channels only has the
-            // reference kernel, ~5x the whole network's backward-data time), then reordered to the caller's array
-            memory diffImage = keep(new memory(stemConv.dpd.diff_src_desc(), ENGINE));
-            step(bwd, bwdArgs, new convolution_backward_data(stemConv.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc0,
-                    dnnl.DNNL_ARG_WEIGHTS, stemConv.bwdW, dnnl.DNNL_ARG_DIFF_SRC, diffImage));
-            step(bwd, bwdArgs, new reorder(diffImage, userDiffImage), Map.of(dnnl.DNNL_ARG_FROM, diffImage,
-                    dnnl.DNNL_ARG_TO, userDiffImage));
+            bwdWeights(stemConv, userImage, gc0);
+            // the image gradient (plain NCHW with 3 channels has only the reference kernel: computed in a jit
+            // layout and reordered, see Conv)
+            bwdData(stemConv, gc0, userDiffImage);
         }
 
         final List<BlockBwd> blocks = new ArrayList<>();
@@ -740,30 +775,23 @@ public final class TrainGraph {
                 if (bnD != null) {
                     memory gcD = otherThan(pool, ys, ydesc, gy, gz);
                     bnBackward(bnD, cD, gz, gcD);
-                    step(bwd, bwdArgs, new convolution_backward_weights(sel.wpd), Map.of(dnnl.DNNL_ARG_SRC, x,
-                            dnnl.DNNL_ARG_DIFF_DST, gcD, dnnl.DNNL_ARG_DIFF_WEIGHTS, sel.diffW));
+                    bwdWeights(sel, x, gcD);
                     gsc = otherThan(pool, xs, xd, gy, gz, gcD);
-                    step(bwd, bwdArgs, new convolution_backward_data(sel.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gcD,
-                            dnnl.DNNL_ARG_WEIGHTS, sel.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gsc));
+                    bwdData(sel, gcD, gsc);
                 } else if (sel != null) {
                     gsc = otherThan(pool, xs, xd, gy, gz);
-                    step(bwd, bwdArgs, new convolution_backward_data(sel.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gz,
-                            dnnl.DNNL_ARG_WEIGHTS, sel.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gsc));
+                    bwdData(sel, gz, gsc);
                 }
                 memory gc2 = otherThan(pool, ys, ydesc, gy, gz, gsc);
                 bnBackward(bn2, c2, gz, gc2);
                 memory gh1 = gy; // dL/dy is dead now
-                step(bwd, bwdArgs, new convolution_backward_weights(conv2.wpd), Map.of(dnnl.DNNL_ARG_SRC, h1,
-                        dnnl.DNNL_ARG_DIFF_DST, gc2, dnnl.DNNL_ARG_DIFF_WEIGHTS, conv2.diffW));
-                step(bwd, bwdArgs, new convolution_backward_data(conv2.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc2,
-                        dnnl.DNNL_ARG_WEIGHTS, conv2.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gh1));
+                bwdWeights(conv2, h1, gc2);
+                bwdData(conv2, gc2, gh1);
                 memory gc1 = gc2; // dL/dc2 is dead now
                 bnBackward(bn1, c1, gh1, gc1);
-                step(bwd, bwdArgs, new convolution_backward_weights(conv1.wpd), Map.of(dnnl.DNNL_ARG_SRC, x,
-                        dnnl.DNNL_ARG_DIFF_DST, gc1, dnnl.DNNL_ARG_DIFF_WEIGHTS, conv1.diffW));
+                bwdWeights(conv1, x, gc1);
                 memory gx = otherThan(pool, xs, xd, gc1, gsc);
-                step(bwd, bwdArgs, new convolution_backward_data(conv1.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, gc1,
-                        dnnl.DNNL_ARG_WEIGHTS, conv1.bwdW, dnnl.DNNL_ARG_DIFF_SRC, gx));
+                bwdData(conv1, gc1, gx);
                 // the gradient of the block input is the sum over both paths
                 step(bwd, bwdArgs, new binary(addX), Map.of(dnnl.DNNL_ARG_SRC_0, gx, dnnl.DNNL_ARG_SRC_1, gsc,
                         dnnl.DNNL_ARG_DST, gx));
@@ -799,6 +827,34 @@ public final class TrainGraph {
                 if (free) {
                     return m;
                 }
+            }
+        }
+
+        /** {@code m} in layout {@code want}: itself, or a buffer a reorder step (appended to the backward) fills. */
+        private memory asBwd(memory m, memory.desc want) {
+            if (m.get_desc().equals(want)) {
+                return m;
+            }
+            memory t = keep(new memory(want, ENGINE));
+            step(bwd, bwdArgs, new reorder(m, t), Map.of(dnnl.DNNL_ARG_FROM, m, dnnl.DNNL_ARG_TO, t));
+            return t;
+        }
+
+        private void bwdWeights(Conv c, memory src, memory diffDst) {
+            memory s = asBwd(src, c.wpd.src_desc());
+            memory d = asBwd(diffDst, c.wpd.diff_dst_desc());
+            step(bwd, bwdArgs, new convolution_backward_weights(c.wpd), Map.of(dnnl.DNNL_ARG_SRC, s,
+                    dnnl.DNNL_ARG_DIFF_DST, d, dnnl.DNNL_ARG_DIFF_WEIGHTS, c.diffW));
+        }
+
+        private void bwdData(Conv c, memory diffDst, memory diffSrc) {
+            memory d = asBwd(diffDst, c.dpd.diff_dst_desc());
+            boolean direct = diffSrc.get_desc().equals(c.dpd.diff_src_desc());
+            memory out = direct ? diffSrc : keep(new memory(c.dpd.diff_src_desc(), ENGINE));
+            step(bwd, bwdArgs, new convolution_backward_data(c.dpd), Map.of(dnnl.DNNL_ARG_DIFF_DST, d,
+                    dnnl.DNNL_ARG_WEIGHTS, c.bwdW, dnnl.DNNL_ARG_DIFF_SRC, out));
+            if (!direct) {
+                step(bwd, bwdArgs, new reorder(out, diffSrc), Map.of(dnnl.DNNL_ARG_FROM, out, dnnl.DNNL_ARG_TO, diffSrc));
             }
         }
 
