@@ -143,4 +143,32 @@ class TrainGraphTest {
     }
 
     private static final Map<Model, StepRunner> runners = new java.util.IdentityHashMap<>();
+
+    /**
+     * The image gradient (nothing in training needs it, the image being a placeholder, but SameDiff asks the op for
+     * it; the 3-channel stem computes it in a jit layout and reorders it): with the input turned into a variable,
+     * SameDiff's branch and the oneDNN op give the same gradient of sum(features * r).
+     */
+    @ParameterizedTest
+    @CsvSource({"resnet20_cifar, 16, 0.5", "resnet18, 64, 0.25"})
+    void imageGradientMatchesSameDiff(String backbone, int size, double width) {
+        INDArray x = TestModels.images(3, size, 9);
+        Nd4j.getRandom().setSeed(4);
+        INDArray r = Nd4j.rand(DataType.FLOAT, 3, 128).subi(0.5);
+        INDArray[] g = new INDArray[2];
+        for (int k = 0; k < 2; k++) {
+            Model m = build(k == 1, backbone, size, width);
+            assertEquals(k == 1, usesTrainGraph(m));
+            SDVariable in = m.sd().getVariable(Model.INPUT);
+            in.setArray(x.dup());
+            m.sd().convertToVariable(in);
+            INDArray rr = r.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m.featureWidth())).dup();
+            SDVariable loss = m.sd().getVariable("train/features").mul(m.sd().constant(rr)).sum();
+            m.sd().setLossVariables(loss);
+            g[k] = m.sd().calculateGradients(Map.of(), Model.INPUT).get(Model.INPUT);
+        }
+        close(backbone + ": image gradient", g[0], g[1]);
+        assertTrue(g[0].amaxNumber().doubleValue() > 0);
+    }
 }
