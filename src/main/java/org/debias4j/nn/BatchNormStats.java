@@ -12,6 +12,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -70,6 +71,14 @@ public final class BatchNormStats extends BaseListener {
         }
     }
 
+    /**
+     * An op that outputs several layers' batch mean and biased variance (each variance right after its mean),
+     * e.g. {@link TrainGraph}'s whole-backbone op; it tells how many values each output was taken over.
+     */
+    public interface StatsOp {
+        long valuesPerChannel(int output, INDArray input0);
+    }
+
     private final double momentum;
     private final Map<String, Layer> byMeanVar = new HashMap<>();
     private boolean enabled = true;
@@ -94,6 +103,17 @@ public final class BatchNormStats extends BaseListener {
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
                             INDArray[] outputs) {
+        if (op.getOp() instanceof StatsOp s) {
+            List<String> names = op.getOutputsOfOp();
+            INDArray input0 = opContext != null ? opContext.getInputArray(0) : ((org.nd4j.linalg.api.ops.DynamicCustomOp) op.getOp()).getInputArgument(0);
+            for (int i = 0; i + 1 < names.size() && i + 1 < outputs.length; i++) {
+                Layer l = byMeanVar.get(names.get(i));
+                if (l != null) {
+                    apply(l, outputs[i], outputs[i + 1], s.valuesPerChannel(i, input0));
+                }
+            }
+            return;
+        }
         if (outputs.length != 2) {
             return;
         }
@@ -103,10 +123,13 @@ public final class BatchNormStats extends BaseListener {
         }
         // The moments op's input tells how many values each channel's variance was taken over.
         INDArray input = opContext != null ? opContext.getInputArray(0) : ((org.nd4j.linalg.api.ops.DynamicCustomOp) op.getOp()).getInputArgument(0);
-        long n = input.length() / l.channels();
+        apply(l, outputs[0], outputs[1], input.length() / l.channels());
+    }
+
+    private void apply(Layer l, INDArray mean, INDArray var, long n) {
         double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
-        update(l, l.runningMean, outputs[0], 1.0);
-        update(l, l.runningVar, outputs[1], unbias);
+        update(l, l.runningMean, mean, 1.0);
+        update(l, l.runningVar, var, unbias);
         l.count++;
     }
 

@@ -24,8 +24,20 @@ public abstract class BlockBackbone implements Backbone {
 
     @Override
     public final SDVariable features(GraphBuilder g, SDVariable input) {
+        SDVariable fast = trainGraph(g, input);
+        if (fast != null) {
+            return fast;
+        }
         Blocks b = configure(Blocks.building(g));
         return b.globalAvgPool(body(b, b.input(input)));
+    }
+
+    /**
+     * The training branch as one oneDNN op ({@link TrainGraph}) where this backbone supports it, else null (the
+     * SameDiff layers). Must create the same parameters, masks and batch norms in the same order.
+     */
+    protected SDVariable trainGraph(GraphBuilder g, SDVariable input) {
+        return null;
     }
 
     @Override

@@ -31,6 +31,10 @@ public final class CifarResNet implements Backbone {
 
     @Override
     public SDVariable features(GraphBuilder g, SDVariable input) {
+        if (TrainGraph.available(g)) {
+            // the whole training branch as one op run by oneDNN (same parameters, masks and statistics)
+            return TrainGraph.cifarResNet(g, input, blocksPerStage, widths);
+        }
         SDVariable x = Layers.conv(g, "conv1", input, 3, widths[0], 3, 1, 1);
         x = Layers.relu(g, Layers.batchNorm(g, "bn1", x, widths[0], null));
         int in = widths[0];

@@ -55,6 +55,18 @@ public final class ResNet extends BlockBackbone {
     }
 
     @Override
+    protected org.nd4j.autodiff.samediff.SDVariable trainGraph(GraphBuilder g, org.nd4j.autodiff.samediff.SDVariable input) {
+        if (block != Block.BASIC || !TrainGraph.available(g)) {
+            return null; // Bottleneck / ResNeXt: SameDiff layers
+        }
+        int[] planes = new int[4];
+        for (int stage = 0; stage < 4; stage++) {
+            planes[stage] = scale(64 << stage);
+        }
+        return TrainGraph.basicResNet(g, input, scale(64), planes, layers);
+    }
+
+    @Override
     protected Blocks.Fmap body(Blocks b, Blocks.Fmap x) {
         int stem = scale(64);
         x = b.conv("conv1", x, stem, 7, 2, 3);
