@@ -357,6 +357,22 @@ public final class TrainGraph {
         return pd.impl_info_str().getString().startsWith("ref");
     }
 
+    /** The primitive for the first candidate layouts that oneDNN runs with a jit kernel, else for the first. */
+    private static <T extends org.bytedeco.dnnl.primitive_desc_base> T firstJit(
+            memory.desc[][] candidates, java.util.function.Function<memory.desc[], T> make) {
+        T first = null;
+        for (memory.desc[] c : candidates) {
+            T t = make.apply(c);
+            if (!isRef(t)) {
+                return t;
+            }
+            if (first == null) {
+                first = t;
+            }
+        }
+        return first;
+    }
+
     private static memory.desc anyOf(memory.desc d) {
         return new memory.desc(d.dims(), memory.data_type.f32, memory.format_tag.any);
     }
@@ -393,35 +409,14 @@ public final class TrainGraph {
             // The activation layouts first; where oneDNN only has its reference kernel for them (e.g. backward
             // weights at 2x2 maps, the 7x7 stem's backward data: seconds per call), layouts its jit kernels take,
             // with reorders around the primitive (Plan#bwdData, Plan#bwdWeights).
-            convolution_backward_data.primitive_desc d = null;
-            for (memory.desc[] c : new memory.desc[][]{{diffSrc, dst}, {anyOf(diffSrc), anyOf(dst)},
-                    {blocked(diffSrc, 8), dst}, {blocked(diffSrc, 16), dst}}) {
-                convolution_backward_data.primitive_desc t = new convolution_backward_data.primitive_desc(
-                        new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, c[0], anyW, c[1], st, pd, pd),
-                        ENGINE, fpd);
-                if (d == null) {
-                    d = t;
-                }
-                if (!isRef(t)) {
-                    d = t;
-                    break;
-                }
-            }
-            dpd = d;
-            convolution_backward_weights.primitive_desc w = null;
-            for (memory.desc[] c : new memory.desc[][]{{src, dst}, {anyOf(src), anyOf(dst)}}) {
-                convolution_backward_weights.primitive_desc t = new convolution_backward_weights.primitive_desc(
-                        new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, c[0], anyW, c[1], st, pd, pd),
-                        ENGINE, fpd);
-                if (w == null) {
-                    w = t;
-                }
-                if (!isRef(t)) {
-                    w = t;
-                    break;
-                }
-            }
-            wpd = w;
+            dpd = firstJit(new memory.desc[][]{{diffSrc, dst}, {anyOf(diffSrc), anyOf(dst)},
+                    {blocked(diffSrc, 8), dst}, {blocked(diffSrc, 16), dst}}, c -> new convolution_backward_data.primitive_desc(
+                    new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, c[0], anyW, c[1], st, pd, pd),
+                    ENGINE, fpd));
+            wpd = firstJit(new memory.desc[][]{{src, dst}, {anyOf(src), anyOf(dst)}},
+                    c -> new convolution_backward_weights.primitive_desc(
+                            new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, c[0], anyW, c[1], st, pd, pd),
+                            ENGINE, fpd));
             memory uw = new memory(user, ENGINE, (Pointer) null);
             p.keep(uw);
             this.userWRef = uw;
