@@ -46,6 +46,7 @@ public final class StepRunner {
     private TrainingSession session;
     private final List<Listener> extraListeners = new ArrayList<>();
     private int iteration;
+    private static final boolean RECYCLE = !"false".equals(System.getProperty("debias4j.recycle"));
 
     public StepRunner(Model model, Map<String, SDVariable> losses, List<ParamGroup> paramGroups, double bnMomentum) {
         this.model = model;
@@ -158,7 +159,9 @@ public final class StepRunner {
             ph.put("lossweight/" + loss, Nd4j.scalar(step.lossWeights().getOrDefault(loss, 0.0).floatValue()));
         }
         if (session == null) {
-            session = new TrainingSession(sd.getFunction("grad"));
+            // RecyclingSession returns the arrays SameDiff leaves to the garbage collector to its cache at the end
+            // of each step (issue 8: resident memory crept otherwise); -Ddebias4j.recycle=false for comparisons.
+            session = RECYCLE ? new RecyclingSession(sd.getFunction("grad")) : new TrainingSession(sd.getFunction("grad"));
         }
         lossRecorder.clear();
         At at = At.builder().epoch(epoch).iteration(iteration).operation(Operation.TRAINING).build();
