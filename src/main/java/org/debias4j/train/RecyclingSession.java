@@ -72,12 +72,18 @@ final class RecyclingSession extends TrainingSession {
         return memory.misses;
     }
 
+    /** Bytes of those new native buffers. */
+    long newAllocationBytes() {
+        return memory.missBytes;
+    }
+
     /** ArrayCacheMemoryMgr that remembers what it handed out and takes back whatever the session did not release. */
     static final class RecyclingMemMgr extends ArrayCacheMemoryMgr {
         private static final AtomicLong ARRAY_COUNTER = arrayCounter();
         private final Map<INDArray, Boolean> outstanding = new IdentityHashMap<>();
         private int lastRecycled;
         private long misses;
+        private long missBytes;
 
         @Override
         public INDArray allocate(boolean detached, DataType dataType, long... shape) {
@@ -94,6 +100,7 @@ final class RecyclingSession extends TrainingSession {
         private INDArray track(INDArray a, long cachedBefore) {
             if (getCurrentCacheSize() >= cachedBefore) {
                 misses++; // a cache hit shrinks the cache; anything else was a new buffer
+                missBytes += a.isEmpty() ? 0 : a.length() * a.dataType().width();
             } else {
                 // A cache hit got a new id from assignNewId(), which takes counter+1 while constructors take
                 // the counter's current value: the next new array would get the same id. Skip that value.

@@ -47,6 +47,7 @@ public final class StepRunner {
     private final List<Listener> extraListeners = new ArrayList<>();
     private int iteration;
     private static final boolean RECYCLE = !"false".equals(System.getProperty("debias4j.recycle"));
+    private boolean recycle = RECYCLE;
 
     public StepRunner(Model model, Map<String, SDVariable> losses, List<ParamGroup> paramGroups, double bnMomentum) {
         this.model = model;
@@ -161,7 +162,7 @@ public final class StepRunner {
         if (session == null) {
             // RecyclingSession returns the arrays SameDiff leaves to the garbage collector to its cache at the end
             // of each step (issue 8: resident memory crept otherwise); -Ddebias4j.recycle=false for comparisons.
-            session = RECYCLE ? new RecyclingSession(sd.getFunction("grad")) : new TrainingSession(sd.getFunction("grad"));
+            session = recycle ? new RecyclingSession(sd.getFunction("grad")) : new TrainingSession(sd.getFunction("grad"));
         }
         lossRecorder.clear();
         At at = At.builder().epoch(epoch).iteration(iteration).operation(Operation.TRAINING).build();
@@ -171,6 +172,19 @@ public final class StepRunner {
                 new HashMap<>(updaters), null, List.of("loss/total"), listeners, at);
         iteration++;
         return lossRecorder.values();
+    }
+
+    /** Chooses SameDiff's plain TrainingSession (false) or the recycling one; only before the first step (tests). */
+    void setRecycling(boolean on) {
+        if (session != null) {
+            throw new IllegalStateException("the training session exists already");
+        }
+        recycle = on;
+    }
+
+    /** The recycling session, or null (plain session, or no step yet); for tests. */
+    RecyclingSession recyclingSession() {
+        return session instanceof RecyclingSession r ? r : null;
     }
 
     private Map<String, ParamUpdater> bind(Step step) {
