@@ -65,6 +65,7 @@ class RecyclingSessionTest {
         // (those still referenced by their op's context are closed, not cached), never the activations.
         long first = newBytes.get(0);
         long last = newBytes.get(STEPS - 1) - newBytes.get(STEPS - 2);
+        System.out.println("new native bytes: first step " + first + ", last step " + last + "; parameters " + paramBytes);
         assertTrue(last <= paramBytes * 3 / 2, "new bytes in a late step " + last + ", parameters " + paramBytes
                 + ", first step " + first);
         assertTrue(last < first / 4, "late step " + last + " vs first " + first);
