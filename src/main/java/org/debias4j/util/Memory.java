@@ -43,12 +43,14 @@ public final class Memory {
      * committed is over the default 70% free) and the next steps commit it again: resident memory swung by
      * ~20 MiB per cycle (NMT: "Java Heap committed +20480KB" at every swing, native memory flat), which is 5%
      * of a small model's footprint. With it the heap grows to its working size once and stays there.
+     * {@code -Ddebias4j.keepheap=false} leaves the flag alone (for comparisons).
      */
     static synchronized void keepJavaHeapCommitted() {
         try {
             com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
                     .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (hs != null && !"100".equals(hs.getVMOption("MaxHeapFreeRatio").getValue())) {
+            if (hs != null && !"false".equals(System.getProperty("debias4j.keepheap"))
+                    && !"100".equals(hs.getVMOption("MaxHeapFreeRatio").getValue())) {
                 hs.setVMOption("MaxHeapFreeRatio", "100");
             }
         } catch (RuntimeException e) {
