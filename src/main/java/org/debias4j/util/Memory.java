@@ -33,29 +33,7 @@ public final class Memory {
     public static Memory forTraining() {
         // Growth under 5% (issue 8): collect once resident memory is 2% (at least 32 MiB) above its level
         // after the last collection.
-        keepJavaHeapCommitted();
         return new Memory(32L << 20, 0.02, 25);
-    }
-
-    /**
-     * Stops G1 from shrinking the Java heap after the guard's full collections (MaxHeapFreeRatio = 100, a
-     * manageable flag). Otherwise each System.gc() hands the young generation back (used ~25 MiB of ~100-120 MiB
-     * committed is over the default 70% free) and the next steps commit it again: resident memory swung by
-     * ~20 MiB per cycle (NMT: "Java Heap committed +20480KB" at every swing, native memory flat), which is 5%
-     * of a small model's footprint. With it the heap grows to its working size once and stays there.
-     * {@code -Ddebias4j.keepheap=false} leaves the flag alone (for comparisons).
-     */
-    static synchronized void keepJavaHeapCommitted() {
-        try {
-            com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (hs != null && !"false".equals(System.getProperty("debias4j.keepheap"))
-                    && !"100".equals(hs.getVMOption("MaxHeapFreeRatio").getValue())) {
-                hs.setVMOption("MaxHeapFreeRatio", "100");
-            }
-        } catch (RuntimeException e) {
-            // another JVM or the flag is not manageable: the heap may then shrink and regrow, nothing breaks
-        }
     }
 
     public void afterStep() {
