@@ -188,6 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("rss_end_bytes", r.rssEnd());
             out.put("rss_max_after_warmup_bytes", r.rssMaxAfterWarmup());
             out.put("rss_growth", r.growth());
+            out.put("rss_end_growth", r.endGrowth());
             out.put("flat", flat);
             out.put("rss_trace_bytes", r.trace());
             out.put("rss_trace_every_steps", r.traceEvery());
@@ -196,9 +197,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         MetricTable t = new MetricTable("bench --memory: " + c.model() + " " + c.imageSize() + "px batch " + c.batchSize()
                 + ", " + r.steps() + " training steps after " + r.warmup() + " warm-up",
-                "train img/s", "RSS after warm-up", "RSS at end", "max RSS after warm-up", "growth", "flat (< 5%)").digits(2);
+                "train img/s", "RSS after warm-up", "RSS at end", "max RSS after warm-up", "growth", "flat (< 5%)",
+                "end vs warm-up").digits(2);
         t.row(r.trainImgPerS(), Memory.mib(r.rssAfterWarmup()), Memory.mib(r.rssEnd()), Memory.mib(r.rssMaxAfterWarmup()),
-                String.format("%.1f%%", 100 * r.growth()), flat ? "yes" : "no");
+                String.format("%.1f%%", 100 * r.growth()), flat ? "yes" : "no", String.format("%.1f%%", 100 * r.endGrowth()));
         out().println(t.toText());
         out().println("resident memory every " + r.traceEvery() + " steps: "
                 + r.trace().stream().map(Memory::mib).toList());

@@ -50,6 +50,8 @@ class BenchCommandTest {
         assertEquals(3, m.get("steps").asInt());
         assertTrue(m.get("rss_after_warmup_bytes").asLong() > 0);
         assertTrue(m.has("rss_growth") && m.has("flat"));
+        assertEquals((m.get("rss_end_bytes").asDouble() - m.get("rss_after_warmup_bytes").asDouble())
+                / m.get("rss_after_warmup_bytes").asDouble(), m.get("rss_end_growth").asDouble(), 1e-12);
     }
 
     @Test
