@@ -71,7 +71,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     // debias4j additions
     @Option(names = "--method", defaultValue = "biaspruner", description = "biaspruner, packnet, finetune or joint (default ${DEFAULT-VALUE})")
     String method;
-    @Option(names = "--inference", defaultValue = "max_softmax", description = "task-agnostic rule: max_softmax, min_entropy, oracle, energy, mahalanobis, mahalanobis_layers (default ${DEFAULT-VALUE}; metrics.json reports every rule)")
+    @Option(names = "--inference", defaultValue = "max_softmax", description = "task-agnostic rule: max_softmax, min_entropy, oracle, energy, mahalanobis, mahalanobis_layers, input_stats (default ${DEFAULT-VALUE}; metrics.json reports every rule)")
     String inference;
     @Option(names = "--per-class", description = "easy/hard split and bias score per class")
     boolean perClass;
@@ -87,6 +87,19 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     int valSize;
     @Option(names = "--test-size", defaultValue = "400", description = "unbiased test images per task (ham: a cap) (default ${DEFAULT-VALUE})")
     int testSize;
+    @Option(names = "--cue-strength", defaultValue = "1.0", description = "synthetic: scale of the lesion classes' own "
+            + "cues (1 = the generator's default; lower makes the spurious attribute the easier cue) (default ${DEFAULT-VALUE})")
+    double cueStrength;
+    @Option(names = "--task-domains", description = "synthetic: each task comes from its own acquisition source "
+            + "(colour cast, vignette, dermoscope field of view), constant within the task")
+    boolean taskDomains;
+    @Option(names = "--task-attributes", split = ",", description = "synthetic: the spurious attribute of each task, "
+            + "comma-separated, from marked, ruler, device (binary: the device half aligned with the class), skin "
+            + "(default marked,ruler,skin)")
+    List<String> taskAttributes;
+    @Option(names = "--select-epoch", defaultValue = "best", description = "which epoch a phase keeps: best (validation "
+            + "accuracy) or last; the GCE biased training always keeps its best (default ${DEFAULT-VALUE})")
+    String selectEpoch;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
@@ -151,6 +164,11 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             throw new UserException("--num_classes: the " + ds + " sequence has 2 classes per task (binary "
                     + "Learning-from-Failure tasks), got " + perTask);
         }
+        if (!ds.equals("synthetic") && (taskDomains || cueStrength != 1.0
+                || (taskAttributes != null && !taskAttributes.isEmpty()))) {
+            throw new UserException("--cue-strength, --task-domains and --task-attributes apply to the synthetic sequence only, not --dataset "
+                    + ds);
+        }
         if (!arch.endsWith("_cifar")) {
             throw new UserException("--arch must be a CIFAR ResNet (resnet20_cifar, resnet32_cifar, resnet44_cifar, "
                     + "resnet56_cifar): BiasPruner prunes their blocks' units; got " + arch);
@@ -159,7 +177,8 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 batch, seed, dataSeed, learningRate, weightDecay, numEpochs != null ? numEpochs : trainEpochs,
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
-                dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get());
+                dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get(),
+                cueStrength, taskDomains, taskAttributes, selectEpoch);
     }
 
     static String normaliseDataset(String d) {
@@ -178,7 +197,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     private List<ContinualTask> tasks(PruneConfig c) {
         if (c.dataset().equals("synthetic")) {
             return TaskSequences.synthetic(c.tasks(), c.imageSize(), c.dataSeed(), c.bias(), c.trainSize(), c.valSize(),
-                    c.testSize(), Path.of("data", "synthetic"));
+                    c.testSize(), c.cueStrength(), c.taskDomains(), c.taskAttributes(), Path.of("data", "synthetic"));
         }
         Path folder = dataDir != null ? dataDir : Path.of("..", "shared", "data", "ham10000");
         return TaskSequences.ham(folder, c.sensitive(), c.tasks(), c.dataSeed(), c.bias(), c.trainSize(), c.valSize(),

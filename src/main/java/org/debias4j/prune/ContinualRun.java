@@ -202,7 +202,8 @@ public final class ContinualRun {
         if (c.runs("train")) {
             TaskMethod m = new TaskMethod(c.method() + "-train", heads, t, bias ? TaskMethod.Loss.GCE : TaskMethod.Loss.CE,
                     c.q(), adam, null);
-            fit(model, m, train.data(), task.val(), c.trainEpochs(), "task" + t + "-train", protect ? used : null);
+            fit(model, m, train.data(), task.val(), c.trainEpochs(), "task" + t + "-train", protect ? used : null,
+                    bias);
         }
         if (!protect) {
             states.put(t, null, null);
@@ -278,7 +279,7 @@ public final class ContinualRun {
             }
             TaskMethod m = new TaskMethod(c.method() + "-finetune", heads, t, bias ? TaskMethod.Loss.WCE : TaskMethod.Loss.CE,
                     c.q(), adam, w);
-            fit(model, m, train.data(), task.val(), c.finetuneEpochs(), "task" + t + "-finetune", used);
+            fit(model, m, train.data(), task.val(), c.finetuneEpochs(), "task" + t + "-finetune", used, false);
         } else {
             setMasks(model, keep);
         }
@@ -345,13 +346,17 @@ public final class ContinualRun {
         Model m = rebuild(model);
         TaskMethod method = new TaskMethod("joint", heads, -1, TaskMethod.Loss.JOINT, c.q(),
                 Optim.adam(c.learningRate(), c.weightDecay()), null);
-        fit(m, method, train, val, c.trainEpochs(), "joint", null);
+        fit(m, method, train, val, c.trainEpochs(), "joint", null, false);
         return m;
     }
 
-    /** Runs one phase on the shared engine and leaves the best epoch's weights (by validation accuracy) in the model. */
+    /**
+     * Runs one phase on the shared engine and leaves the best epoch's weights (by validation accuracy) in the model,
+     * or with {@code --select-epoch last} the last epoch's, except in the GCE phase ({@code biased}), whose model is
+     * meant to be biased.
+     */
     private void fit(Model model, TaskMethod method, ImageDataset train, ImageDataset val, int epochs, String phase,
-                     Map<String, boolean[]> used) {
+                     Map<String, boolean[]> used, boolean biased) {
         TrainConfig tc = TrainConfig.builder().testNo(c.testNo()).method(method.name()).arch(c.arch())
                 .widthMultiplier(c.widthMultiplier()).nEpochs(epochs).batchSize(c.batchSize()).imageSize(c.imageSize())
                 .seed(c.seed()).lrBase(c.learningRate()).patience(c.patience()).maxBatches(c.maxBatches()).tta(false)
@@ -365,7 +370,7 @@ public final class ContinualRun {
         log.line(String.format("%s: %s, %d epochs, %d training rows", phase, method.steps().get(0).name(), epochs,
                 train.size()));
         engine.fit(train, val, pipeline, resume);
-        Path best = dir.resolve(Engine.BEST);
+        Path best = dir.resolve(!biased && c.selectEpoch().equals("last") ? Engine.LAST : Engine.BEST);
         if (Files.exists(best)) {
             Checkpoint.restore(best, model, List.<ParamGroup>of());
         }
@@ -573,7 +578,11 @@ public final class ContinualRun {
             for (int k = 0; k <= after; k++) {
                 cand[k] = out[k].logits()[i];
                 if (dist != null) {
-                    dist[k] = FeatureStats.taskDistance(rule, fs.get(k), out[k].features()[i], out[k].blocks(i));
+                    if (rule == InferenceRule.INPUT_STATS && fs.get(k).size() <= out[k].blocks().length + 1) {
+                        return new double[]{Double.NaN, Double.NaN};
+                    }
+                    dist[k] = FeatureStats.taskDistance(rule, fs.get(k), out[k].features()[i], out[k].blocks(i),
+                            out[k].input()[i]);
                 }
             }
             int k = rule.pick(cand, dist, j);
@@ -609,6 +618,8 @@ public final class ContinualRun {
         for (double[][] block : o.blocks()) {
             stats.add(FeatureStats.fit(block, y, task.numClasses()));
         }
+        // input_stats: one Gaussian over the task's images, whatever their class (the source, not the lesion)
+        stats.add(FeatureStats.fit(o.input(), new int[y.length], 1));
         states.putFeatureStats(t, stats);
         states.apply(model, t);
     }

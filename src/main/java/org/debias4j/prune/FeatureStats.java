@@ -96,16 +96,25 @@ final class FeatureStats {
     }
 
     /**
-     * A task's distance for a mahalanobis rule: the pooled features' distance ({@code mahalanobis}), or the
+     * A task's distance for a statistics rule: the input statistics' distance to the task's single Gaussian
+     * ({@code input_stats}; stored after the blocks), the pooled features' distance ({@code mahalanobis}), or the
      * sum over the pooled features and every block of the distance divided by its dimension
      * ({@code mahalanobis_layers}: each term is about 1 for in-distribution samples, so layers weigh alike).
      */
-    static double taskDistance(InferenceRule rule, List<FeatureStats> stats, double[] pooled, double[][] blocks) {
+    static double taskDistance(InferenceRule rule, List<FeatureStats> stats, double[] pooled, double[][] blocks,
+                               double[] input) {
         if (rule == InferenceRule.MAHALANOBIS) {
             return stats.get(0).distance(pooled);
         }
+        if (rule == InferenceRule.INPUT_STATS) {
+            if (stats.size() <= blocks.length + 1) {
+                throw new org.debias4j.util.UserException("the input_stats rule needs the input statistics each task "
+                        + "stores since this version; this model has none");
+            }
+            return stats.get(blocks.length + 1).distance(input);
+        }
         double d = stats.get(0).distance(pooled) / stats.get(0).dimension();
-        for (int l = 1; l < stats.size(); l++) {
+        for (int l = 1; l <= blocks.length; l++) {
             d += stats.get(l).distance(blocks[l - 1]) / stats.get(l).dimension();
         }
         return d;

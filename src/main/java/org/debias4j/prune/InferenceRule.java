@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
  * means stored at the end of the task's training, Lee et al. 2018; no replay data is kept), and
  * {@code mahalanobis_layers}, the same over the pooled features and every block's spatially averaged
  * unit activations, each layer's distance divided by its dimension and summed (Lee et al.'s feature
- * ensemble with equal weights: no out-of-distribution data to fit weights on).
+ * ensemble with equal weights: no out-of-distribution data to fit weights on). {@code input_stats} asks
+ * which task's source the image comes from: the Mahalanobis distance of the image's colour and corner
+ * statistics ({@link InputStats}) to a Gaussian each task fits on its training images; it can only work
+ * when tasks come from different acquisition sources, as new tasks usually do in practice.
  */
 public enum InferenceRule {
     MAX_SOFTMAX("max_softmax"),
@@ -24,7 +27,8 @@ public enum InferenceRule {
     ORACLE("oracle"),
     ENERGY("energy"),
     MAHALANOBIS("mahalanobis"),
-    MAHALANOBIS_LAYERS("mahalanobis_layers");
+    MAHALANOBIS_LAYERS("mahalanobis_layers"),
+    INPUT_STATS("input_stats");
 
     private final String key;
 
@@ -52,7 +56,7 @@ public enum InferenceRule {
 
     /** Whether the rule needs the per-task feature statistics (class means and precision matrix). */
     public boolean needsFeatureStats() {
-        return this == MAHALANOBIS || this == MAHALANOBIS_LAYERS;
+        return this == MAHALANOBIS || this == MAHALANOBIS_LAYERS || this == INPUT_STATS;
     }
 
     /**

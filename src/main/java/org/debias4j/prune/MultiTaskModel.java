@@ -137,6 +137,7 @@ public final class MultiTaskModel {
         double[][][] per = new double[tasks()][][];
         double[][][] logits = new double[tasks()][][];
         double[][] dist = rule.needsFeatureStats() ? new double[n][tasks()] : null;
+        double[][] input = rule == InferenceRule.INPUT_STATS ? InputStats.of(images) : new double[n][];
         for (int t = 0; t < tasks(); t++) {
             states.apply(model, t);
             String head = info.tasks().get(t).head();
@@ -168,7 +169,7 @@ public final class MultiTaskModel {
                     for (int k = 0; k < acts.size(); k++) {
                         bi[k] = blocks[k][i];
                     }
-                    dist[i][t] = FeatureStats.taskDistance(rule, fs, f[i], bi);
+                    dist[i][t] = FeatureStats.taskDistance(rule, fs, f[i], bi, input[i]);
                 }
             }
             raw.values().forEach(INDArray::close);

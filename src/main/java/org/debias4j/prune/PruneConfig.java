@@ -16,6 +16,13 @@ import java.util.List;
  * @param perClass      easy/hard split and bias score per class
  * @param bias          fraction of bias-aligned training samples per class and task
  * @param sensitive     ham: the sensitive attribute the tasks are biased on (null = the preset's first)
+ * @param cueStrength   synthetic: scale of the lesion classes' own cues (1 = generator default; 0 in an
+ *                      older config.json means 1)
+ * @param taskDomains   synthetic: each task from its own acquisition source (colour cast, optics)
+ * @param taskAttributes synthetic: the spurious attribute of each task (empty = markings, rulers, dark skin)
+ * @param selectEpoch   best (the epoch with the best validation accuracy; null/empty in an older config.json) or
+ *                      last (the final epoch, for every phase but the GCE biased training: on a biased validation
+ *                      split the best accuracy rewards the bias)
  */
 public record PruneConfig(
         int testNo,
@@ -49,12 +56,26 @@ public record PruneConfig(
         String weightsOriginal,
         String dataDir,
         String sensitive,
-        String codeVersion) {
+        String codeVersion,
+        double cueStrength,
+        boolean taskDomains,
+        List<String> taskAttributes,
+        String selectEpoch) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
     public PruneConfig {
         stages = List.copyOf(stages);
+        taskAttributes = taskAttributes == null ? List.of() : List.copyOf(taskAttributes);
+        if (selectEpoch == null || selectEpoch.isEmpty()) {
+            selectEpoch = "best";
+        }
+        if (!selectEpoch.equals("best") && !selectEpoch.equals("last")) {
+            throw new UserException("--select-epoch must be best or last, got '" + selectEpoch + "'");
+        }
+        if (cueStrength == 0) {
+            cueStrength = 1.0;
+        }
         if (!METHODS.contains(method)) {
             throw new UserException("--method must be one of " + String.join(", ", METHODS) + ", got '" + method + "'");
         }

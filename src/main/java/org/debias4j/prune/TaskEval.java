@@ -33,7 +33,7 @@ final class TaskEval {
     }
 
     /** Head logits and pooled backbone features (eval branch) of one forward pass per batch. */
-    record Outputs(double[][] logits, double[][] features, double[][][] blocks) {
+    record Outputs(double[][] logits, double[][] features, double[][][] blocks, double[][] input) {
         /** Row i's block activations (spatial means), one array per block. */
         double[][] blocks(int i) {
             double[][] b = new double[blocks.length][];
@@ -71,6 +71,7 @@ final class TaskEval {
         String fn = model.evalFeatures().name();
         List<String> acts = model.unitActivations();
         double[][][] blocks = new double[acts.size()][data.size()][];
+        double[][] input = new double[data.size()][];
         String[] names = new String[acts.size() + 2];
         names[0] = ln;
         names[1] = fn;
@@ -85,7 +86,9 @@ final class TaskEval {
                 }
                 INDArray l = raw.get(ln);
                 INDArray f = raw.get(fn);
+                double[][] in = InputStats.of(b.images());
                 for (int i = 0; i < b.rows().length; i++) {
+                    input[b.rows()[i]] = in[i];
                     logits[b.rows()[i]] = l.getRow(i).toDoubleVector();
                     feats[b.rows()[i]] = f.getRow(i).toDoubleVector();
                 }
@@ -100,7 +103,7 @@ final class TaskEval {
                 b.images().close();
             }
         }
-        return new Outputs(logits, feats, blocks);
+        return new Outputs(logits, feats, blocks, input);
     }
 
     static double[][] softmax(INDArray logits) {

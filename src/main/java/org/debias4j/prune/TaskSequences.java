@@ -1,6 +1,7 @@
 package org.debias4j.prune;
 
 import org.debias4j.data.ImageDataset;
+import org.debias4j.data.synth.AcquisitionDomain;
 import org.debias4j.data.synth.BiasAttribute;
 import org.debias4j.data.synth.GeneratedBenchmark;
 import org.debias4j.data.synth.LesionClass;
@@ -43,26 +44,74 @@ public final class TaskSequences {
      */
     public static List<ContinualTask> synthetic(int tasks, int imageSize, long dataSeed, double bias, int trainSize,
                                                 int valSize, int testSize, Path root) {
+        return synthetic(tasks, imageSize, dataSeed, bias, trainSize, valSize, testSize, 1.0, false, null, root);
+    }
+
+    /** The default spurious attribute of each synthetic task (markings, rulers, dark skin). */
+    public static List<String> defaultAttributes() {
+        return SYNTHETIC.stream().map(st -> st.attribute().key()).toList();
+    }
+
+    /** Column of the binary "device from the aligned half" attribute of a device-biased task. */
+    public static final String DEVICE_GROUP = "device_group";
+
+    private static String column(BiasAttribute a) {
+        return switch (a) {
+            case MARKED -> "marked";
+            case RULER -> "scale";
+            case SKIN -> "skin_tone";
+            case DEVICE -> DEVICE_GROUP;
+        };
+    }
+
+    /**
+     * The synthetic sequence with its two options: {@code cueStrength} scales how far apart the lesion
+     * classes' own cues are (1 = the generator's default; lower makes the class harder to see than the
+     * spurious attribute, so the attribute becomes the shortcut a biased model learns), and
+     * {@code domains} gives task t the acquisition source {@link AcquisitionDomain#SEQUENCE}[t],
+     * constant within the task (so not a bias there), different between tasks.
+     */
+    public static List<ContinualTask> synthetic(int tasks, int imageSize, long dataSeed, double bias, int trainSize,
+                                                int valSize, int testSize, double cueStrength, boolean domains,
+                                                List<String> attributes, Path root) {
         if (tasks < 1 || tasks > SYNTHETIC.size()) {
             throw new UserException("--tasks must be 1.." + SYNTHETIC.size() + " for the synthetic sequence, got " + tasks);
         }
         if (!(bias >= 0.5 && bias <= 1)) {
             throw new UserException("--bias must be in [0.5, 1] (fraction of bias-aligned training samples), got " + bias);
         }
+        if (!(cueStrength > 0 && cueStrength <= 4)) {
+            throw new UserException("--cue-strength must be in (0, 4] (1 = the generator's default), got " + cueStrength);
+        }
+        if (attributes != null && !attributes.isEmpty() && attributes.size() != SYNTHETIC.size()) {
+            throw new UserException("--task-attributes needs one attribute per synthetic task (" + SYNTHETIC.size()
+                    + ", e.g. " + String.join(",", defaultAttributes()) + "), got " + attributes);
+        }
         int size = Math.max(SyntheticSpec.MIN_IMAGE_SIZE, Math.min(SyntheticSpec.MAX_IMAGE_SIZE, imageSize));
         List<ContinualTask> out = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             SynthTask st = SYNTHETIC.get(t);
-            SyntheticSpec spec = spec(st, t, size, dataSeed, bias, trainSize, valSize, testSize);
+            if (attributes != null && !attributes.isEmpty()) {
+                BiasAttribute a = BiasAttribute.parse(attributes.get(t));
+                st = new SynthTask(st.a(), st.b(), a, column(a));
+            }
+            SyntheticSpec spec = spec(st, t, size, dataSeed, bias, trainSize, valSize, testSize)
+                    .withCueStrength(cueStrength);
             GeneratedBenchmark gb = SyntheticBenchmark.generate(spec, SyntheticBenchmark.cacheDir(root, spec));
             Path dir = gb.dir();
+            if (domains && !AcquisitionDomain.SEQUENCE.get(t).identity()) {
+                AcquisitionDomain d = AcquisitionDomain.SEQUENCE.get(t);
+                dir = d.applyTo(gb, dir.resolveSibling(dir.getFileName() + "-" + d.name() + "-v" + AcquisitionDomain.VERSION));
+            }
             List<Integer> classes = List.of(st.a(), st.b());
             List<String> names = List.of(LesionClass.forLabel(st.a()).shortName(), LesionClass.forLabel(st.b()).shortName());
-            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + st.column() + "-biased)";
+            String name = "task" + t + " (" + names.get(0) + " vs " + names.get(1) + ", " + st.column() + "-biased"
+                    + (domains ? ", " + AcquisitionDomain.SEQUENCE.get(t).name() : "") + ")";
             out.add(new ContinualTask(t, name, classes, names, st.column(),
-                    select(read(dir, SyntheticSpec.TRAIN), classes, "task" + t + "/train"),
-                    select(read(dir, SyntheticSpec.VAL), classes, "task" + t + "/val"),
-                    select(read(dir, SyntheticSpec.TEST_UNBIASED), classes, "task" + t + "/test_unbiased")));
+                    select(read(dir, SyntheticSpec.TRAIN), classes, "task" + t + "/train", spec.devices()),
+                    select(read(dir, SyntheticSpec.VAL), classes, "task" + t + "/val", spec.devices()),
+                    select(read(dir, SyntheticSpec.TEST_UNBIASED), classes, "task" + t + "/test_unbiased",
+                            spec.devices())));
         }
         return out;
     }
@@ -92,6 +141,15 @@ public final class TaskSequences {
 
     /** Rows whose label is one of {@code classes}, relabelled to the task-local index. */
     static ImageDataset select(ImageDataset ds, List<Integer> classes, String name) {
+        return select(ds, classes, name, 0);
+    }
+
+    /**
+     * As {@link #select(ImageDataset, List, String)}; with {@code devices} K > 0 it adds the binary
+     * {@link #DEVICE_GROUP} (1 = device from 0..K/2-1, the half the generator aligns with the task's first
+     * class), so a device-biased task has a two-group sensitive attribute like the others.
+     */
+    static ImageDataset select(ImageDataset ds, List<Integer> classes, String name, int devices) {
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < ds.size(); i++) {
             if (classes.contains(ds.label(i))) {
@@ -100,7 +158,27 @@ public final class TaskSequences {
         }
         int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
         ImageDataset sub = ds.subset(name, r);
-        return relabel(sub, classes, name);
+        ImageDataset out = relabel(sub, classes, name);
+        if (devices > 0 && out.hasAttribute("device")) {
+            int[] dev = out.attribute("device");
+            int[] g = new int[dev.length];
+            for (int i = 0; i < dev.length; i++) {
+                g[i] = dev[i] < devices / 2 ? 1 : 0;
+            }
+            Map<String, int[]> attrs = new LinkedHashMap<>();
+            for (String a : out.attributeNames()) {
+                attrs.put(a, out.attribute(a));
+            }
+            attrs.put(DEVICE_GROUP, g);
+            List<Path> images = new ArrayList<>();
+            int[] labels = new int[out.size()];
+            for (int i = 0; i < out.size(); i++) {
+                images.add(out.image(i));
+                labels[i] = out.label(i);
+            }
+            out = new ImageDataset(name, images, labels, attrs);
+        }
+        return out;
     }
 
     static ImageDataset relabel(ImageDataset ds, List<Integer> classes, String name) {

@@ -23,7 +23,8 @@ public final class TaskStates {
     private final List<Map<String, INDArray>> batchNorms = new ArrayList<>();
     /**
      * Per task: feature statistics for the mahalanobis rules (null = not stored): element 0 of the pooled
-     * features, then one per block's unit activations (spatial means), in {@link Model#unitActivations()} order.
+     * features, then one per block's unit activations (spatial means), in {@link Model#unitActivations()} order,
+     * then (runs since input_stats) the input statistics ({@link InputStats}, one Gaussian).
      */
     private final List<List<FeatureStats>> featureStats = new ArrayList<>();
 

@@ -80,6 +80,25 @@ class BiasPrunerCommandTest {
     }
 
     @Test
+    void syntheticSequenceOptionsParseAndDefaultToTheOriginalSequence() {
+        PruneConfig d = parse();
+        assertEquals(1.0, d.cueStrength());
+        assertEquals(false, d.taskDomains());
+        assertEquals(List.of(), d.taskAttributes());
+        assertEquals("best", d.selectEpoch());
+        PruneConfig c = parse("--cue-strength", "0.5", "--task-domains", "--task-attributes", "skin,device,skin",
+                "--select-epoch", "last", "--inference", "input_stats");
+        assertEquals(0.5, c.cueStrength());
+        assertTrue(c.taskDomains());
+        assertEquals(List.of("skin", "device", "skin"), c.taskAttributes());
+        assertEquals("last", c.selectEpoch());
+        assertEquals("input_stats", c.inference());
+        assertThrows(UserException.class, () -> parse("--select-epoch", "first"));
+        UserException ham = assertThrows(UserException.class, () -> parse("--dataset", "ham", "--task-domains"));
+        assertTrue(ham.getMessage().contains("synthetic sequence only"));
+    }
+
+    @Test
     void unknownFlagsAreErrorsAndTheCommandIsListed() {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new Main());

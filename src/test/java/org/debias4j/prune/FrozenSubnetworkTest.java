@@ -33,7 +33,7 @@ class FrozenSubnetworkTest {
         tasks = TaskSequences.synthetic(2, 32, 5, 0.9, 48, 16, 16, dir.resolve("data"));
         PruneConfig c = new PruneConfig(1, "biaspruner", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
                 1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
-                List.of("train", "prune", "finetune"), null, null, null, "test");
+                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best");
         result = ContinualRun.run(c, tasks, dir.resolve("results"), false, false, 1);
     }
 
@@ -134,7 +134,8 @@ class FrozenSubnetworkTest {
         assertEquals((Double) oracle.get("avg_acc"), rules.get("oracle").get("avg_acc"), 1e-12);
         assertEquals(1.0, rules.get("oracle").get("task_selection_acc"), 0.0);
         // the stored feature statistics survive save/load: the mahalanobis rules predict from the loaded model
-        for (InferenceRule r : List.of(InferenceRule.MAHALANOBIS, InferenceRule.MAHALANOBIS_LAYERS)) {
+        for (InferenceRule r : List.of(InferenceRule.MAHALANOBIS, InferenceRule.MAHALANOBIS_LAYERS,
+                InferenceRule.INPUT_STATS)) {
             MultiTaskModel.Prediction q = m.predict(x, r, null);
             for (int i = 0; i < 3; i++) {
                 assertTrue(q.task()[i] == 0 || q.task()[i] == 1);
@@ -167,7 +168,7 @@ class FrozenSubnetworkTest {
         assertEquals(result.metrics().get("eodd"), again.metrics().get("eodd"));
         PruneConfig other = new PruneConfig(1, "packnet", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
                 1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
-                List.of("train", "prune", "finetune"), null, null, null, "test");
+                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best");
         assertThrows(org.debias4j.util.UserException.class, () -> ContinualRun.run(other, tasks, copy, true, false, 1),
                 "resuming with other settings is refused");
     }

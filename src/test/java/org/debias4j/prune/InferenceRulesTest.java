@@ -49,6 +49,51 @@ class InferenceRulesTest {
     }
 
     @Test
+    void inputStatsRecogniseTheSourceWhateverTheContent() {
+        Random rng = new Random(3);
+        int n = 60;
+        int size = 16;
+        // two sources: plain, and a blue cast with dark corners; content = random blobs of random brightness
+        java.util.function.BiFunction<Integer, Random, org.nd4j.linalg.api.ndarray.INDArray> batch = (src, r) -> {
+            float[] x = new float[n * 3 * size * size];
+            for (int i = 0; i < n; i++) {
+                double bright = r.nextGaussian() * 0.3;
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = 0; y < size; y++) {
+                        for (int xx = 0; xx < size; xx++) {
+                            double v = bright + 0.3 * r.nextGaussian();
+                            if (src == 1) {
+                                v += ch == 2 ? 0.5 : -0.3;
+                                boolean corner = (y < 2 || y >= size - 2) && (xx < 2 || xx >= size - 2);
+                                v = corner ? -2 : v;
+                            }
+                            x[((i * 3 + ch) * size + y) * size + xx] = (float) v;
+                        }
+                    }
+                }
+            }
+            return org.nd4j.linalg.factory.Nd4j.create(x, new long[]{n, 3, size, size}, 'c');
+        };
+        FeatureStats[] fs = new FeatureStats[2];
+        for (int t = 0; t < 2; t++) {
+            double[][] s = InputStats.of(batch.apply(t, rng));
+            assertEquals(InputStats.DIMENSION, s[0].length);
+            fs[t] = FeatureStats.fit(s, new int[n], 1);
+        }
+        for (int t = 0; t < 2; t++) {
+            double[][] s = InputStats.of(batch.apply(t, rng));
+            int ok = 0;
+            for (double[] row : s) {
+                double[] d = {fs[0].distance(row), fs[1].distance(row)};
+                ok += InferenceRule.INPUT_STATS.pick(new double[][]{{0, 0}, {0, 0}}, d, -1) == t ? 1 : 0;
+            }
+            assertEquals(n, ok, "source " + t);
+        }
+        assertEquals(InferenceRule.INPUT_STATS, InferenceRule.parse("input-stats"));
+        assertTrue(InferenceRule.INPUT_STATS.needsFeatureStats());
+    }
+
+    @Test
     void inverseOfAnSpdMatrixIsItsInverse() {
         double[][] m = {{4, 1, 0.5}, {1, 3, 0.2}, {0.5, 0.2, 2}};
         double[][] inv = FeatureStats.invert(m);
