@@ -27,19 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * step (issue 8: resident memory crept ~0.2 MiB per step without levelling off).
  *
  * <p>Measured on resnet20_cifar, batch 16: of the ~360 arrays the session allocates per step, ~140 never reach
- * its memory manager's {@code release}: every parameter gradient (requested outputs), and forward activations,
- * their gradients and batch-norm statistics whose dependency tracking is never satisfied. Each step therefore
- * allocated ~16 MiB of new native buffers that only the garbage collector freed, in bulk and in random
- * order, between buffers that live on in the cache: glibc's heap filled with free holes (mallinfo: free
- * bytes inside the arenas 57 -> 171 MiB over 300 steps while bytes in use stayed 125-210 MiB) and resident
- * memory ratcheted up. Releasing those arrays to the cache when the step ends makes the next step reuse the
- * same buffers, so a steady-state step allocates (almost) nothing and frees nothing through the collector.
+ * its memory manager's {@code release}: every parameter gradient (a requested output, which the session keeps),
+ * and forward activations, their gradients and batch-norm statistics that share an id with an array released
+ * earlier. ND4J M2.1 gives a cache hit a new id with {@code incrementAndGet} while constructors take the
+ * counter's current value, so the next new array gets the same id, and the session's set of released ids
+ * ({@code freedArrays}) then says "already released". Each step therefore allocated ~15 MiB of new native
+ * buffers that only the garbage collector freed, in bulk and in random order, between buffers that live on in
+ * the cache: glibc's heap filled with free holes (mallinfo: free bytes inside the arenas 57 -> 171 MiB over 300
+ * steps while bytes in use stayed 125-210 MiB) and resident memory ratcheted up.
  *
- * <p>Safe because a training step hands no session array out: {@link TrainingSession#trainingIteration}
+ * <p>The fix: the memory manager skips the duplicated id after each cache hit, remembers what it handed out, and
+ * at the end of the step releases to the cache whatever the session did not, so the next step reuses the same
+ * buffers. Safe because a training step hands no session array out: {@link TrainingSession#trainingIteration}
  * returns only loss values, the gradients have been applied in place by then, and listeners read outputs
- * during the op that produced them. Also clears the session's set of released array ids, which M2.1 never
- * clears (it grew by every released array, ~225 per step, for the life of the session); ids are not reused
- * (a cached array gets a new id when it is handed out again), so the set only matters within one step.
+ * during the op that produced them. The set of released ids, which M2.1 never clears (+225 ids per step for the
+ * life of the session), is cleared per step: with unique ids, only the current step's ids matter.
  */
 final class RecyclingSession extends TrainingSession {
     private final RecyclingMemMgr memory = new RecyclingMemMgr();
