@@ -67,6 +67,11 @@ public final class Benchmark {
         public double growth() {
             return (double) (rssMaxAfterWarmup - rssAfterWarmup) / rssAfterWarmup;
         }
+
+        /** Growth from the end of warm-up to the last step, as a fraction: a creep shows here, a transient peak does not. */
+        public double endGrowth() {
+            return (double) (rssEnd - rssAfterWarmup) / rssAfterWarmup;
+        }
     }
 
     /** Progress lines (one per finished phase). */

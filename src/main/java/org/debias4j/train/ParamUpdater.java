@@ -68,7 +68,9 @@ final class ParamUpdater implements GradientUpdater<IUpdater> {
         Optim o = optims.get(i);
         INDArray[] s = states.get(i);
         if (o.weightDecay() > 0) {
-            out.addi(param.mul(o.weightDecay()));
+            INDArray decay = param.mul(o.weightDecay());
+            out.addi(decay);
+            decay.close(); // freed now, not by the collector (issue 8: per-step garbage fragments native memory)
         } else if (out != g) {
             out.assign(g);
         }

@@ -46,6 +46,8 @@ public final class StepRunner {
     private TrainingSession session;
     private final List<Listener> extraListeners = new ArrayList<>();
     private int iteration;
+    private static final boolean RECYCLE = !"false".equals(System.getProperty("debias4j.recycle"));
+    private boolean recycle = RECYCLE;
 
     public StepRunner(Model model, Map<String, SDVariable> losses, List<ParamGroup> paramGroups, double bnMomentum) {
         this.model = model;
@@ -158,7 +160,9 @@ public final class StepRunner {
             ph.put("lossweight/" + loss, Nd4j.scalar(step.lossWeights().getOrDefault(loss, 0.0).floatValue()));
         }
         if (session == null) {
-            session = new TrainingSession(sd.getFunction("grad"));
+            // RecyclingSession returns the arrays SameDiff leaves to the garbage collector to its cache at the end
+            // of each step (issue 8: resident memory crept otherwise); -Ddebias4j.recycle=false for comparisons.
+            session = recycle ? new RecyclingSession(sd.getFunction("grad")) : new TrainingSession(sd.getFunction("grad"));
         }
         lossRecorder.clear();
         At at = At.builder().epoch(epoch).iteration(iteration).operation(Operation.TRAINING).build();
@@ -168,6 +172,19 @@ public final class StepRunner {
                 new HashMap<>(updaters), null, List.of("loss/total"), listeners, at);
         iteration++;
         return lossRecorder.values();
+    }
+
+    /** Chooses SameDiff's plain TrainingSession (false) or the recycling one; only before the first step (tests). */
+    void setRecycling(boolean on) {
+        if (session != null) {
+            throw new IllegalStateException("the training session exists already");
+        }
+        recycle = on;
+    }
+
+    /** The recycling session, or null (plain session, or no step yet); for tests. */
+    RecyclingSession recyclingSession() {
+        return session instanceof RecyclingSession r ? r : null;
     }
 
     private Map<String, ParamUpdater> bind(Step step) {

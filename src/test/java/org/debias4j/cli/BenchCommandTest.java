@@ -45,11 +45,20 @@ class BenchCommandTest {
     @Test
     void memoryModeReportsGrowth() throws Exception {
         JsonNode m = Json.MAPPER.readTree(run("--memory", "--model", "resnet20_cifar", "--image-size", "16",
-                "--batch-size", "2", "--warmup", "1", "--steps", "3", "--json"));
-        assertEquals(30, m.get("warmup_steps").asInt(), "warm-up spans the memory guard's collections");
+                "--batch-size", "2", "--warmup", "2", "--steps", "3", "--json"));
+        assertEquals(2, m.get("warmup_steps").asInt(), "an explicit --warmup is used as given");
         assertEquals(3, m.get("steps").asInt());
         assertTrue(m.get("rss_after_warmup_bytes").asLong() > 0);
         assertTrue(m.has("rss_growth") && m.has("flat"));
+        assertEquals((m.get("rss_end_bytes").asDouble() - m.get("rss_after_warmup_bytes").asDouble())
+                / m.get("rss_after_warmup_bytes").asDouble(), m.get("rss_end_growth").asDouble(), 1e-12);
+    }
+
+    @Test
+    void memoryModeWarmsUpPastTheJitByDefault() throws Exception {
+        JsonNode m = Json.MAPPER.readTree(run("--memory", "--model", "resnet20_cifar", "--image-size", "8",
+                "--batch-size", "1", "--steps", "1", "--json"));
+        assertEquals(BenchCommand.MEMORY_WARMUP, m.get("warmup_steps").asInt());
     }
 
     @Test
