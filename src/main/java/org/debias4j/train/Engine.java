@@ -122,8 +122,10 @@ public final class Engine {
             done = epoch + 1;
             double perEpoch = (System.nanoTime() - start) / 1e9 / (done - state.epochsDone());
             Duration eta = Duration.ofSeconds(Math.round(perEpoch * (config.nEpochs() - done)));
-            log.line(String.format("epoch %d/%d  loss %s  val AUC %.4f  val acc %.4f  %.1fs  ETA %s  RSS %s%s",
-                    epoch + 1, config.nEpochs(), formatLosses(lossMeans), vm.auc(), vm.accuracy(), seconds,
+            // Methods that validate by accuracy only (BiasPruner's phases) have no AUC to show.
+            String auc = Double.isNaN(vm.auc()) ? "" : String.format("  val AUC %.4f", vm.auc());
+            log.line(String.format("epoch %d/%d  loss %s%s  val acc %.4f  %.1fs  ETA %s  RSS %s%s",
+                    epoch + 1, config.nEpochs(), formatLosses(lossMeans), auc, vm.accuracy(), seconds,
                     formatDuration(eta), Memory.mib(Memory.residentBytes()), improved ? "  (best)" : ""));
             if (done - state.epochsDone() >= stopAfterEpochs) {
                 break;
