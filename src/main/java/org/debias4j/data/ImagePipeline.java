@@ -6,8 +6,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes images with DataVec (OpenCV): centre-crop to a square and resize, as the reference's
@@ -23,7 +31,10 @@ public final class ImagePipeline {
     private final boolean cache;
     private final ConcurrentHashMap<Path, byte[]> decoded = new ConcurrentHashMap<>();
     private final ThreadLocal<NativeImageLoader> loader;
-    private final java.util.concurrent.ForkJoinPool decoders;
+    // A plain executor: a ForkJoinPool running a parallel stream inside a submitted task hung once for good
+    // (a biaspruner run, session 5: the worker joined a subtask that never ran; cause not found).
+    private final ThreadPoolExecutor decoders;
+    private final int workers;
 
     /** @param workers threads decoding images not yet in the cache (--num-workers) */
     public ImagePipeline(int size, boolean cache, int workers) {
@@ -32,7 +43,14 @@ public final class ImagePipeline {
         }
         this.size = size;
         this.cache = cache;
-        this.decoders = new java.util.concurrent.ForkJoinPool(workers);
+        this.workers = workers;
+        this.decoders = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "debias4j-decoder");
+                    t.setDaemon(true);
+                    return t;
+                });
+        decoders.allowCoreThreadTimeOut(true);
         this.loader = ThreadLocal.withInitial(() -> new NativeImageLoader(size, size, 3, true));
     }
 
@@ -76,6 +94,13 @@ public final class ImagePipeline {
         return rgb;
     }
 
+    private Void decodeRows(byte[][] all, ImageDataset ds, int[] rows, int from, int to) {
+        for (int j = from; j < to; j++) {
+            all[j] = pixels(ds.image(rows[j]));
+        }
+        return null;
+    }
+
     /**
      * Normalised batch [n, 3, size, size] of the given rows. {@code view} selects one of the 8
      * dihedral views (bit 0: flip width, bit 1: flip height, bit 2: transpose); -1 draws a random
@@ -85,14 +110,26 @@ public final class ImagePipeline {
         int plane = size * size;
         float[] out = new float[rows.length * 3 * plane];
         byte[][] all = new byte[rows.length][];
-        try {
-            decoders.submit(() -> java.util.stream.IntStream.range(0, rows.length).parallel()
-                    .forEach(j -> all[j] = pixels(ds.image(rows[j])))).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        int chunks = Math.min(workers, rows.length);
+        if (chunks <= 1) {
+            decodeRows(all, ds, rows, 0, rows.length);
+        } else {
+            List<Callable<Void>> jobs = new ArrayList<>();
+            for (int c = 0; c < chunks; c++) {
+                int from = c * rows.length / chunks;
+                int to = (c + 1) * rows.length / chunks;
+                jobs.add(() -> decodeRows(all, ds, rows, from, to));
+            }
+            try {
+                for (Future<Void> f : decoders.invokeAll(jobs)) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while decoding", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
         }
         for (int j = 0; j < rows.length; j++) {
             byte[] px = all[j];

@@ -111,4 +111,25 @@ class DataPipelineTest {
                 new SplittableRandom(1)));
         assertTrue(e.getMessage().contains("x.png"), e.getMessage());
     }
+
+    @Test
+    void severalDecodersGiveTheSameBatchAndReportABrokenImage(@TempDir Path dir) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        StringBuilder csv = new StringBuilder("image_name,target\n");
+        for (int i = 0; i < 7; i++) {
+            image(images, "i" + i);
+            csv.append("i").append(i).append(",").append(i % 2).append("\n");
+        }
+        Files.writeString(images.resolve("bad.png"), "not a png");
+        csv.append("bad,1\n");
+        Files.writeString(dir.resolve("t.csv"), csv);
+        ImageDataset ds = ImageDataset.fromCsv("t", dir.resolve("t.csv"), null, "target", List.of());
+        int[] rows = {6, 0, 5, 1, 4, 2, 3};
+        org.nd4j.linalg.api.ndarray.INDArray one = new ImagePipeline(4, false, 1).batch(ds, rows, 3, new SplittableRandom(1));
+        org.nd4j.linalg.api.ndarray.INDArray three = new ImagePipeline(4, false, 3).batch(ds, rows, 3, new SplittableRandom(1));
+        assertEquals(one, three);
+        UserException e = assertThrows(UserException.class, () -> new ImagePipeline(4, false, 3).batch(ds,
+                new int[]{0, 1, 2, 7, 3}, 0, new SplittableRandom(1)));
+        assertTrue(e.getMessage().contains("bad.png"), e.getMessage());
+    }
 }
