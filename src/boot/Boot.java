@@ -20,6 +20,12 @@ import java.util.stream.Stream;
 public final class Boot {
     public static void main(String[] args) throws Exception {
         Path base = Path.of(System.getProperty("debias4j.basedir", "."));
+        // Logback lives in Maven's class loader, which cannot see src/main/resources: without this it falls back
+        // to its default (DEBUG to stdout), and ND4J's debug lines bury the demo's tables.
+        Path logback = base.resolve("src/main/resources/logback.xml");
+        if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(logback)) {
+            System.setProperty("logback.configurationFile", logback.toAbsolutePath().toString());
+        }
         Path classes = base.resolve("target").resolve("classes");
         ClassLoader project = Thread.currentThread().getContextClassLoader();
         List<String> classpath = new ArrayList<>();
