@@ -46,19 +46,7 @@ final class TaskEval {
         double[][] probabilities() {
             double[][] p = new double[logits.length][];
             for (int i = 0; i < logits.length; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (double v : logits[i]) {
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                p[i] = new double[logits[i].length];
-                for (int c = 0; c < p[i].length; c++) {
-                    p[i][c] = Math.exp(logits[i][c] - max);
-                    sum += p[i][c];
-                }
-                for (int c = 0; c < p[i].length; c++) {
-                    p[i][c] /= sum;
-                }
+                p[i] = softmax(logits[i]);
             }
             return p;
         }
@@ -109,20 +97,31 @@ final class TaskEval {
     static double[][] softmax(INDArray logits) {
         int n = (int) logits.size(0);
         int k = (int) logits.size(1);
-        double[][] p = new double[n][k];
+        double[][] p = new double[n][];
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
+            double[] z = new double[k];
             for (int c = 0; c < k; c++) {
-                max = Math.max(max, logits.getDouble(i, c));
+                z[c] = logits.getDouble(i, c);
             }
-            double sum = 0;
-            for (int c = 0; c < k; c++) {
-                p[i][c] = Math.exp(logits.getDouble(i, c) - max);
-                sum += p[i][c];
-            }
-            for (int c = 0; c < k; c++) {
-                p[i][c] /= sum;
-            }
+            p[i] = softmax(z);
+        }
+        return p;
+    }
+
+    /** Softmax of one row of logits (max subtracted for stability). */
+    static double[] softmax(double[] z) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] p = new double[z.length];
+        for (int c = 0; c < z.length; c++) {
+            p[c] = Math.exp(z[c] - max);
+            sum += p[c];
+        }
+        for (int c = 0; c < z.length; c++) {
+            p[c] /= sum;
         }
         return p;
     }
