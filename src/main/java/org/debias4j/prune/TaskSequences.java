@@ -158,36 +158,27 @@ public final class TaskSequences {
         }
         int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
         ImageDataset sub = ds.subset(name, r);
-        ImageDataset out = relabel(sub, classes, name);
-        if (devices > 0 && out.hasAttribute("device")) {
-            int[] dev = out.attribute("device");
+        Map<String, int[]> extra = new LinkedHashMap<>();
+        if (devices > 0 && sub.hasAttribute("device")) {
+            int[] dev = sub.attribute("device");
             int[] g = new int[dev.length];
             for (int i = 0; i < dev.length; i++) {
                 g[i] = dev[i] < devices / 2 ? 1 : 0;
             }
-            Map<String, int[]> attrs = new LinkedHashMap<>();
-            for (String a : out.attributeNames()) {
-                attrs.put(a, out.attribute(a));
-            }
-            attrs.put(DEVICE_GROUP, g);
-            List<Path> images = new ArrayList<>();
-            int[] labels = new int[out.size()];
-            for (int i = 0; i < out.size(); i++) {
-                images.add(out.image(i));
-                labels[i] = out.label(i);
-            }
-            out = new ImageDataset(name, images, labels, attrs);
+            extra.put(DEVICE_GROUP, g);
         }
-        return out;
+        return relabel(sub, classes, name, extra);
     }
 
-    static ImageDataset relabel(ImageDataset ds, List<Integer> classes, String name) {
+    /** The rows relabelled to their index in {@code classes}, with {@code extra} attributes (one value per row) added. */
+    static ImageDataset relabel(ImageDataset ds, List<Integer> classes, String name, Map<String, int[]> extra) {
         List<Path> images = new ArrayList<>();
         int[] labels = new int[ds.size()];
         Map<String, int[]> attrs = new LinkedHashMap<>();
         for (String a : ds.attributeNames()) {
             attrs.put(a, ds.attribute(a));
         }
+        attrs.putAll(extra);
         for (int i = 0; i < ds.size(); i++) {
             images.add(ds.image(i));
             labels[i] = classes.indexOf(ds.label(i));
