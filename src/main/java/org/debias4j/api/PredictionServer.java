@@ -202,11 +202,29 @@ public final class PredictionServer implements AutoCloseable {
         }
     }
 
+    /** How much of an oversize body the server still reads (and drops) before answering 413. */
+    static final long SWALLOW_BYTES = 4L << 20;
+
     private void tooLarge(HttpExchange ex, long len) throws IOException {
         badRequests.incrementAndGet();
+        // Closing a socket with unread request bytes makes TCP reset it, and the reset can discard the
+        // 413 before the client reads it (seen in CI with a chunked upload). So read what the client is
+        // still sending, up to a bound; beyond it the client may see a reset instead (as with Tomcat's
+        // maxSwallowSize).
+        if (len <= SWALLOW_BYTES) {
+            swallow(ex.getRequestBody(), SWALLOW_BYTES);
+        }
         ex.getResponseHeaders().set("Connection", "close");
         error(ex, 413, "request body " + (len >= 0 ? "of " + len + " bytes " : "") + "exceeds the limit of "
                 + config.maxBytes() + " bytes (serve --max-bytes)");
+    }
+
+    private static void swallow(InputStream in, long limit) throws IOException {
+        byte[] buf = new byte[64 << 10];
+        long total = 0;
+        for (int n; total <= limit && (n = in.read(buf)) >= 0; ) {
+            total += n;
+        }
     }
 
     /** The body, or null when it is longer than {@code limit} (reading stops there). */
