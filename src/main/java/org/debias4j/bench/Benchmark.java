@@ -62,7 +62,8 @@ public final class Benchmark {
 
     /** Resident memory over a long training run. */
     public record MemoryResult(Case spec, int warmup, int steps, double trainImgPerS, long rssAfterWarmup,
-                               long rssEnd, long rssMaxAfterWarmup, List<Long> trace, int traceEvery) {
+                               long rssEnd, long rssMaxAfterWarmup, List<Long> trace, int traceEvery,
+                               long[] rssSteps, long[] heapCommittedSteps, int collections) {
         /** Growth from the end of warm-up to the highest sample after it, as a fraction. */
         public double growth() {
             return (double) (rssMaxAfterWarmup - rssAfterWarmup) / rssAfterWarmup;
@@ -288,8 +289,12 @@ public final class Benchmark {
             memory.afterStep();
         }
         long afterWarmup = Memory.residentBytes();
+        int collectionsBefore = memory.collections();
         long max = afterWarmup;
         List<Long> trace = new ArrayList<>();
+        // Every step's resident memory and committed Java heap, so short excursions are neither missed nor invented.
+        long[] rssSteps = new long[memSteps];
+        long[] heapSteps = new long[memSteps];
         double[] times = new double[memSteps];
         for (int i = 0; i < memSteps; i++) {
             long t0 = System.nanoTime();
@@ -297,6 +302,8 @@ public final class Benchmark {
             memory.afterStep();
             times[i] = (System.nanoTime() - t0) / 1e9;
             long rss = Memory.residentBytes();
+            rssSteps[i] = rss;
+            heapSteps[i] = Memory.heapCommittedBytes();
             max = Math.max(max, rss);
             if ((i + 1) % every == 0) {
                 trace.add(rss);
@@ -304,7 +311,7 @@ public final class Benchmark {
             }
         }
         return new MemoryResult(c, memWarmup, memSteps, c.batchSize() / median(times), afterWarmup,
-                Memory.residentBytes(), max, trace, every);
+                Memory.residentBytes(), max, trace, every, rssSteps, heapSteps, memory.collections() - collectionsBefore);
     }
 
     static double median(double[] v) {

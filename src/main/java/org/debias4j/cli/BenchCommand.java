@@ -192,6 +192,9 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("flat", flat);
             out.put("rss_trace_bytes", r.trace());
             out.put("rss_trace_every_steps", r.traceEvery());
+            out.put("guard_collections", r.collections());
+            out.put("rss_every_step_bytes", r.rssSteps());
+            out.put("heap_committed_every_step_bytes", r.heapCommittedSteps());
             out().println(Json.write(out));
             return 0;
         }

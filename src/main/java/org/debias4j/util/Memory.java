@@ -1,6 +1,7 @@
 package org.debias4j.util;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,38 +14,66 @@ import java.nio.file.Path;
  * collection costs tens of milliseconds against seconds per step, so a small margin keeps memory flat cheaply.
  */
 public final class Memory {
+    /** What the guard watches (experiment switch, -Ddebias4j.memoryGuard=rss|native|off). */
+    enum Signal { RSS, NATIVE, OFF }
+
     private final long marginBytes;
     private final double marginFraction;
     private final int maxInterval;
+    private final Signal signal;
     private long baseline = -1;
     private int sinceGc;
     private long peak;
+    private int collections;
 
     public Memory(long marginBytes, int maxInterval) {
         this(marginBytes, 0, maxInterval);
     }
 
     public Memory(long marginBytes, double marginFraction, int maxInterval) {
+        this(marginBytes, marginFraction, maxInterval, Signal.RSS);
+    }
+
+    Memory(long marginBytes, double marginFraction, int maxInterval, Signal signal) {
         this.marginBytes = marginBytes;
         this.marginFraction = marginFraction;
         this.maxInterval = maxInterval;
+        this.signal = signal;
     }
 
     public static Memory forTraining() {
         // Growth under 5% (issue 8): collect once resident memory is 2% (at least 32 MiB) above its level
         // after the last collection.
-        return new Memory(32L << 20, 0.02, 25);
+        Signal s = Signal.valueOf(System.getProperty("debias4j.memoryGuard", "rss").toUpperCase());
+        long margin = Long.getLong("debias4j.memoryGuard.marginMiB", 32L) << 20;
+        double fraction = Double.parseDouble(System.getProperty("debias4j.memoryGuard.fraction", "0.02"));
+        int interval = Integer.getInteger("debias4j.memoryGuard.interval", 25);
+        return new Memory(margin, fraction, interval, s);
     }
 
     public void afterStep() {
         long rss = residentBytes();
         peak = Math.max(peak, rss);
         sinceGc++;
-        if (baseline < 0 || rss > baseline + Math.max(marginBytes, (long) (marginFraction * baseline)) || sinceGc >= maxInterval) {
-            System.gc();
-            sinceGc = 0;
-            baseline = residentBytes();
+        if (signal == Signal.OFF) {
+            return;
         }
+        long level = signal == Signal.NATIVE ? rss - heapCommittedBytes() : rss;
+        if (baseline < 0 || level > baseline + Math.max(marginBytes, (long) (marginFraction * rss)) || sinceGc >= maxInterval) {
+            System.gc();
+            collections++;
+            sinceGc = 0;
+            baseline = signal == Signal.NATIVE ? residentBytes() - heapCommittedBytes() : residentBytes();
+        }
+    }
+
+    /** Collections this guard has forced. */
+    public int collections() {
+        return collections;
+    }
+
+    public static long heapCommittedBytes() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
     }
 
     public long peakBytes() {
