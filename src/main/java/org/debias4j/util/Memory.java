@@ -21,7 +21,9 @@ public final class Memory {
     private final double marginFraction;
     private final int maxInterval;
     private final Signal signal;
-    private long baseline = -1;
+    private long baseline;
+    private boolean first = true;
+    private boolean wasOver;
     private int sinceGc;
     private long peak;
     private int collections;
@@ -59,11 +61,19 @@ public final class Memory {
             return;
         }
         long level = signal == Signal.NATIVE ? rss - heapCommittedBytes() : rss;
-        if (baseline < 0 || level > baseline + Math.max(marginBytes, (long) (marginFraction * rss)) || sinceGc >= maxInterval) {
+        boolean over = first || level > baseline + Math.max(marginBytes, (long) (marginFraction * rss));
+        // NATIVE: over on two consecutive steps, because G1 uncommits a shrunk heap concurrently and RSS lags.
+        boolean collect = signal == Signal.NATIVE ? over && (first || wasOver) : over;
+        wasOver = over;
+        if (collect || (maxInterval > 0 && sinceGc >= maxInterval)) {
             System.gc();
             collections++;
             sinceGc = 0;
+            first = false;
+            wasOver = false;
             baseline = signal == Signal.NATIVE ? residentBytes() - heapCommittedBytes() : residentBytes();
+        } else if (signal == Signal.NATIVE) {
+            baseline = Math.min(baseline, level);
         }
     }
 
