@@ -8,13 +8,20 @@ import java.nio.file.Path;
 /**
  * Keeps resident memory flat. ND4J frees native buffers only when their Java wrappers are
  * collected, and the Java heap stays small, so without help resident memory climbs by gigabytes
- * (shared/notes/dl4j-m2.1.md). The training loop calls {@link #afterStep()}; it forces a collection
- * when resident memory has grown by more than a margin since the last one (bytes, or a fraction of the
- * resident size after that collection, whichever is larger), or every {@code maxInterval} steps. A full
- * collection costs tens of milliseconds against seconds per step, so a small margin keeps memory flat cheaply.
+ * (shared/notes/dl4j-m2.1.md). The training loop calls {@link #afterStep()}; it forces a full collection
+ * when <em>native</em> memory (resident memory minus the committed Java heap) has grown by more than a margin
+ * since its lowest level after the last collection (bytes, or a fraction of resident memory, whichever is larger).
+ * <p>
+ * It watches native memory, not resident memory, and has no periodic collection, because with the training
+ * session recycling its arrays (train.RecyclingSession) the remaining garbage native buffers are small and die
+ * young: the collector's own young collections free them (native memory stayed within 1 MiB over 900 steps
+ * without a forced collection, README "Memory flat"). Full collections every 25 steps or per 32 MiB of resident
+ * growth made the heap breathe instead: each one shrank G1's heap, G1 grew it again at the next young
+ * collections, and those +20-60 MiB were the excursions the guard then reacted to.
+ * {@code -Ddebias4j.memoryGuard=rss} restores that guard for comparisons, {@code off} disables it.
  */
 public final class Memory {
-    /** What the guard watches (experiment switch, -Ddebias4j.memoryGuard=rss|native|off). */
+    /** What the guard watches: -Ddebias4j.memoryGuard=native (default), rss (the earlier guard) or off. */
     enum Signal { RSS, NATIVE, OFF }
 
     private final long marginBytes;
@@ -44,13 +51,16 @@ public final class Memory {
     }
 
     public static Memory forTraining() {
-        // Growth under 5% (issue 8): collect once resident memory is 2% (at least 32 MiB) above its level
-        // after the last collection.
-        Signal s = Signal.valueOf(System.getProperty("debias4j.memoryGuard", "rss").toUpperCase());
-        long margin = Long.getLong("debias4j.memoryGuard.marginMiB", 32L) << 20;
-        double fraction = Double.parseDouble(System.getProperty("debias4j.memoryGuard.fraction", "0.02"));
-        int interval = Integer.getInteger("debias4j.memoryGuard.interval", 25);
-        return new Memory(margin, fraction, interval, s);
+        // Growth under 5% (issue 8): collect once native memory is 2% of resident memory (at least 32 MiB) above
+        // its level after the last collection.
+        String name = System.getProperty("debias4j.memoryGuard", "native");
+        Signal s;
+        try {
+            s = Signal.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("-Ddebias4j.memoryGuard=" + name + ": expected native, rss or off");
+        }
+        return s == Signal.RSS ? new Memory(32L << 20, 0.02, 25, Signal.RSS) : new Memory(32L << 20, 0.02, 0, s);
     }
 
     public void afterStep() {
