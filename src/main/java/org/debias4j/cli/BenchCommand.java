@@ -193,6 +193,11 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("rss_trace_bytes", r.trace());
             out.put("rss_trace_every_steps", r.traceEvery());
             out.put("guard_collections", r.collections());
+            // The JVM's own flags and collector decide how the Java heap breathes: recorded so a run can be reproduced.
+            out.put("jvm_args", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            out.put("collectors", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+            out.put("memory_guard", System.getProperty("debias4j.memoryGuard", "native"));
             out.put("rss_every_step_bytes", r.rssSteps());
             out.put("heap_committed_every_step_bytes", r.heapCommittedSteps());
             out().println(Json.write(out));
@@ -207,6 +212,8 @@ public final class BenchCommand implements Callable<Integer> {
         out().println(t.toText());
         out().println("resident memory every " + r.traceEvery() + " steps: "
                 + r.trace().stream().map(Memory::mib).toList());
+        out().println("guard collections after warm-up: " + r.collections() + "; JVM arguments: "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         return 0;
     }
 }
