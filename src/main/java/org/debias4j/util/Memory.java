@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * <p>
  * It watches native memory, not resident memory, and has no periodic collection, because with the training
  * session recycling its arrays (train.RecyclingSession) the remaining garbage native buffers are small and die
- * young: the collector's own young collections free them (native memory stayed within 1 MiB over 900 steps
- * without a forced collection, README "Memory flat"). Full collections every 25 steps or per 32 MiB of resident
+ * young: the collector's own young collections free them (native memory stayed within 1 MiB over 650 steps
+ * without a forced collection, README "Memory: the remaining excursions"). Full collections every 25 steps or per 32 MiB of resident
  * growth made the heap breathe instead: each one shrank G1's heap, G1 grew it again at the next young
  * collections, and those +20-60 MiB were the excursions the guard then reacted to.
  * {@code -Ddebias4j.memoryGuard=rss} restores that guard for comparisons, {@code off} disables it.
@@ -70,8 +70,18 @@ public final class Memory {
         if (signal == Signal.OFF) {
             return;
         }
+        if (rss < 0) {
+            // no /proc (not Linux): nothing to watch, collect at the earlier guard's interval
+            if (sinceGc >= 25) {
+                System.gc();
+                collections++;
+                sinceGc = 0;
+            }
+            return;
+        }
         long level = signal == Signal.NATIVE ? rss - heapCommittedBytes() : rss;
-        boolean over = first || level > baseline + Math.max(marginBytes, (long) (marginFraction * rss));
+        long margin = Math.max(marginBytes, (long) (marginFraction * (signal == Signal.RSS ? baseline : rss)));
+        boolean over = first || level > baseline + margin;
         // NATIVE: over on two consecutive steps, because G1 uncommits a shrunk heap concurrently and RSS lags.
         boolean collect = signal == Signal.NATIVE ? over && (first || wasOver) : over;
         wasOver = over;
