@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * session recycling its arrays (train.RecyclingSession) the remaining garbage native buffers are small and die
  * young: the collector's own young collections free them (native memory stayed within 1 MiB over 650 steps
  * without a forced collection, README "Memory: the remaining excursions"). Full collections every 25 steps or
- * per 32 MiB of resident growth made the heap breathe instead: each one shrank G1's heap, G1 grew it again at the next young
- * collections, and those +20-60 MiB were the excursions the guard then reacted to.
+ * per 32 MiB of resident growth made the heap breathe instead: each one shrank G1's heap, G1 grew it again at
+ * the next young collections, and those +20-60 MiB were the excursions the guard then reacted to.
  * {@code -Ddebias4j.memoryGuard=rss} restores that guard for comparisons, {@code off} disables it.
  */
 public final class Memory {
