@@ -60,9 +60,9 @@ public final class Benchmark {
                          double inferImgPerCpuS) {
     }
 
-    /** Warm-up of the memory run ends when the JIT compiled for less than this many ms over the last JIT_WINDOW steps. */
+    /** Warm-up of the memory run ends when the JIT compiled for less than this many ms over the last JIT_WINDOW_S s. */
     public static final long JIT_QUIET_MS = 100;
-    public static final int JIT_WINDOW = 20;
+    public static final int JIT_WINDOW_S = 30;
 
     /** Resident memory over a long training run. */
     public record MemoryResult(Case spec, int warmup, int steps, double trainImgPerS, long rssAfterWarmup,
@@ -288,6 +288,18 @@ public final class Benchmark {
         return memory(c, memWarmup, 0, memSteps, every);
     }
 
+    /** True when the JIT compiled for less than JIT_QUIET_MS over the last JIT_WINDOW_S seconds (and at least 20 steps). */
+    static boolean jitQuiet(List<long[]> jitAtStep) {
+        int last = jitAtStep.size() - 1;
+        long[] end = jitAtStep.get(last);
+        int i = last;
+        while (i > 0 && end[1] - jitAtStep.get(i)[1] < JIT_WINDOW_S * 1_000_000_000L) {
+            i--;
+        }
+        return last - i >= 20 && end[1] - jitAtStep.get(i)[1] >= JIT_WINDOW_S * 1_000_000_000L
+                && end[0] - jitAtStep.get(i)[0] < JIT_QUIET_MS;
+    }
+
     /** JIT compilation time (all compiler threads) so far in ms, or 0 where the JVM does not report it. */
     static long jitMillis() {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
@@ -297,7 +309,7 @@ public final class Benchmark {
     /**
      * As {@link #memory(Case, int, int, int)}, but after {@code memWarmup} steps warm-up goes on (up to
      * {@code maxExtra} more steps) until the JIT has compiled for less than {@link #JIT_QUIET_MS} ms over the last
-     * {@link #JIT_WINDOW} steps: C2 holds tens of MB of compiler arenas while it compiles SameDiff's session code
+     * {@link #JIT_WINDOW_S} seconds: C2 holds tens of MB of compiler arenas while it compiles SameDiff's session code
      * (NMT: 37-40 MB as late as step 120-260 on the loaded 2-core machine), and glibc keeps that high-water mark,
      * a one-time cost that is not growth. {@link MemoryResult#warmup()} is the number of warm-up steps run.
      */
@@ -305,13 +317,14 @@ public final class Benchmark {
         INDArray x = images(c);
         Classifier cl = new Classifier(model(c, List.of(HeadSpec.linear("main", classes))), x, classes);
         Memory memory = Memory.forTraining();
-        List<Long> jitAtStep = new ArrayList<>();
+        // (JIT time so far, wall time) after each warm-up step; a compilation is counted only when it ends, and single
+        // C2 compilations of SameDiff's session code take seconds, so the window is wall time, not steps.
+        List<long[]> jitAtStep = new ArrayList<>();
         int warmed = 0;
-        while (warmed < memWarmup || (warmed < memWarmup + maxExtra
-                && jitAtStep.get(warmed - 1) - jitAtStep.get(Math.max(0, warmed - 1 - JIT_WINDOW)) >= JIT_QUIET_MS)) {
+        while (warmed < memWarmup || (warmed < memWarmup + maxExtra && !jitQuiet(jitAtStep))) {
             cl.step();
             memory.afterStep();
-            jitAtStep.add(jitMillis());
+            jitAtStep.add(new long[]{jitMillis(), System.nanoTime()});
             warmed++;
         }
         long afterWarmup = Memory.residentBytes();
