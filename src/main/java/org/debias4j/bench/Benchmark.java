@@ -290,6 +290,9 @@ public final class Benchmark {
 
     /** True when the JIT compiled for less than JIT_QUIET_MS over the last JIT_WINDOW_S seconds (and at least 20 steps). */
     static boolean jitQuiet(List<long[]> jitAtStep) {
+        if (jitAtStep.isEmpty()) {
+            return false;
+        }
         int last = jitAtStep.size() - 1;
         long[] end = jitAtStep.get(last);
         int i = last;
