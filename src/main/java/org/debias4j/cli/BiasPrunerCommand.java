@@ -98,7 +98,8 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             + "(default marked,ruler,skin)")
     List<String> taskAttributes;
     @Option(names = "--select-epoch", defaultValue = "best", description = "which epoch a phase keeps: best (validation "
-            + "accuracy) or last; the GCE biased training always keeps its best (default ${DEFAULT-VALUE})")
+            + "accuracy), last, or balanced (best mean validation accuracy over (class, sensitive value) groups); "
+            + "the GCE biased training always keeps its best by plain validation accuracy (default ${DEFAULT-VALUE})")
     String selectEpoch;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;

@@ -22,7 +22,8 @@ import java.util.List;
  * @param taskAttributes synthetic: the spurious attribute of each task (empty = markings, rulers, dark skin)
  * @param selectEpoch   best (the epoch with the best validation accuracy; null/empty in an older config.json) or
  *                      last (the final epoch, for every phase but the GCE biased training: on a biased validation
- *                      split the best accuracy rewards the bias)
+ *                      split the best accuracy rewards the bias) or balanced (the best epoch by the mean
+ *                      validation accuracy over (class, sensitive value) groups; validation data only)
  */
 public record PruneConfig(
         int testNo,
@@ -70,8 +71,8 @@ public record PruneConfig(
         if (selectEpoch == null || selectEpoch.isEmpty()) {
             selectEpoch = "best";
         }
-        if (!selectEpoch.equals("best") && !selectEpoch.equals("last")) {
-            throw new UserException("--select-epoch must be best or last, got '" + selectEpoch + "'");
+        if (!List.of("best", "last", "balanced").contains(selectEpoch)) {
+            throw new UserException("--select-epoch must be best, last or balanced, got '" + selectEpoch + "'");
         }
         if (cueStrength == 0) {
             cueStrength = 1.0;

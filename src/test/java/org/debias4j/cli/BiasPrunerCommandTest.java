@@ -106,4 +106,13 @@ class BiasPrunerCommandTest {
         assertNotEquals(0, cl.execute("biaspruner", "--no-such-flag"));
         assertTrue(cl.getSubcommands().containsKey("biaspruner"));
     }
+
+    @Test
+    void selectEpochTakesBestLastOrBalanced() {
+        assertEquals("best", parse().selectEpoch());
+        assertEquals("balanced", parse("--select-epoch", "balanced").selectEpoch());
+        assertEquals("last", parse("--select-epoch", "last").selectEpoch());
+        UserException e = assertThrows(UserException.class, () -> parse("--select-epoch", "unbiased"));
+        assertTrue(e.getMessage().contains("best, last or balanced"), e.getMessage());
+    }
 }
