@@ -383,7 +383,8 @@ public final class ContinualRun {
         log.line(String.format("%s: %s, %d epochs, %d training rows", phase, method.steps().get(0).name(), epochs,
                 train.size()));
         engine.fit(train, val, pipeline, resume);
-        Path best = dir.resolve(!biased && c.selectEpoch().equals("last") ? Engine.LAST : Engine.BEST);
+        String keep = biased ? c.gceEpoch() : c.selectEpoch();
+        Path best = dir.resolve(keep.equals("last") ? Engine.LAST : Engine.BEST);
         if (Files.exists(best)) {
             Checkpoint.restore(best, model, List.<ParamGroup>of());
         }

@@ -114,5 +114,8 @@ class BiasPrunerCommandTest {
         assertEquals("last", parse("--select-epoch", "last").selectEpoch());
         UserException e = assertThrows(UserException.class, () -> parse("--select-epoch", "unbiased"));
         assertTrue(e.getMessage().contains("best, last or balanced"), e.getMessage());
+        assertEquals("best", parse().gceEpoch());
+        assertEquals("last", parse("--gce-epoch", "last").gceEpoch());
+        assertThrows(UserException.class, () -> parse("--gce-epoch", "balanced"));
     }
 }
