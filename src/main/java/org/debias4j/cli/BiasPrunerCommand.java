@@ -98,8 +98,12 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             + "(default marked,ruler,skin)")
     List<String> taskAttributes;
     @Option(names = "--select-epoch", defaultValue = "best", description = "which epoch a phase keeps: best (validation "
-            + "accuracy) or last; the GCE biased training always keeps its best (default ${DEFAULT-VALUE})")
+            + "accuracy), last, or balanced (best mean validation accuracy over (class, sensitive value) groups); "
+            + "the GCE biased training always keeps its best by plain validation accuracy (default ${DEFAULT-VALUE})")
     String selectEpoch;
+    @Option(names = "--gce-epoch", defaultValue = "best", description = "which epoch BiasPruner's GCE biased model "
+            + "keeps: best (validation accuracy, the methods note) or last (default ${DEFAULT-VALUE})")
+    String gceEpoch;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
@@ -178,7 +182,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
                 dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get(),
-                cueStrength, taskDomains, taskAttributes, selectEpoch);
+                cueStrength, taskDomains, taskAttributes, selectEpoch, gceEpoch);
     }
 
     static String normaliseDataset(String d) {

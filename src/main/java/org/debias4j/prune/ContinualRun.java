@@ -202,8 +202,9 @@ public final class ContinualRun {
         if (c.runs("train")) {
             TaskMethod m = new TaskMethod(c.method() + "-train", heads, t, bias ? TaskMethod.Loss.GCE : TaskMethod.Loss.CE,
                     c.q(), adam, null);
-            fit(model, m, train.data(), task.val(), c.trainEpochs(), "task" + t + "-train", protect ? used : null,
-                    bias);
+            // The GCE model is meant to be biased: it always keeps its best epoch on the (biased) validation split.
+            fit(model, m, train.data(), bias ? task.val() : selectionVal(task), c.trainEpochs(), "task" + t + "-train",
+                    protect ? used : null, bias);
         }
         if (!protect) {
             states.put(t, null, null);
@@ -279,7 +280,7 @@ public final class ContinualRun {
             }
             TaskMethod m = new TaskMethod(c.method() + "-finetune", heads, t, bias ? TaskMethod.Loss.WCE : TaskMethod.Loss.CE,
                     c.q(), adam, w);
-            fit(model, m, train.data(), task.val(), c.finetuneEpochs(), "task" + t + "-finetune", used, false);
+            fit(model, m, train.data(), selectionVal(task), c.finetuneEpochs(), "task" + t + "-finetune", used, false);
         } else {
             setMasks(model, keep);
         }
@@ -341,8 +342,20 @@ public final class ContinualRun {
         }
         ImageDataset train = new ImageDataset("joint/train", images, labels.stream().mapToInt(Integer::intValue).toArray(),
                 Map.of(TaskMethod.TASK_COLUMN, taskOf.stream().mapToInt(Integer::intValue).toArray()));
+        Map<String, int[]> vAttr = new LinkedHashMap<>();
+        vAttr.put(TaskMethod.TASK_COLUMN, vTaskOf.stream().mapToInt(Integer::intValue).toArray());
+        if (c.selectEpoch().equals("balanced")) {
+            List<Integer> g = new ArrayList<>();
+            for (ContinualTask t : tasks) {
+                int[] a = selectionVal(t).attribute(TaskMethod.GROUP_COLUMN);
+                for (int v : a) {
+                    g.add(v);
+                }
+            }
+            vAttr.put(TaskMethod.GROUP_COLUMN, g.stream().mapToInt(Integer::intValue).toArray());
+        }
         ImageDataset val = new ImageDataset("joint/val", vImages, vLabels.stream().mapToInt(Integer::intValue).toArray(),
-                Map.of(TaskMethod.TASK_COLUMN, vTaskOf.stream().mapToInt(Integer::intValue).toArray()));
+                vAttr);
         Model m = rebuild(model);
         TaskMethod method = new TaskMethod("joint", heads, -1, TaskMethod.Loss.JOINT, c.q(),
                 Optim.adam(c.learningRate(), c.weightDecay()), null);
@@ -370,10 +383,37 @@ public final class ContinualRun {
         log.line(String.format("%s: %s, %d epochs, %d training rows", phase, method.steps().get(0).name(), epochs,
                 train.size()));
         engine.fit(train, val, pipeline, resume);
-        Path best = dir.resolve(!biased && c.selectEpoch().equals("last") ? Engine.LAST : Engine.BEST);
+        String keep = biased ? c.gceEpoch() : c.selectEpoch();
+        Path best = dir.resolve(keep.equals("last") ? Engine.LAST : Engine.BEST);
         if (Files.exists(best)) {
             Checkpoint.restore(best, model, List.<ParamGroup>of());
         }
+    }
+
+    /**
+     * The validation split an epoch is selected on: the task's own, and with {@code --select-epoch balanced} the
+     * same rows tagged with their sensitive value, so validation scores the mean accuracy over (class, sensitive
+     * value) groups (validation data only; a 95%-biased split's plain accuracy rewards the shortcut).
+     */
+    private ImageDataset selectionVal(ContinualTask task) {
+        ImageDataset v = task.val();
+        if (!c.selectEpoch().equals("balanced")) {
+            return v;
+        }
+        if (!v.hasAttribute(task.sensitive())) {
+            throw new UserException("--select-epoch balanced: the validation split of " + task.name()
+                    + " has no sensitive attribute column '" + task.sensitive() + "'");
+        }
+        List<java.nio.file.Path> im = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            im.add(v.image(i));
+        }
+        Map<String, int[]> at = new LinkedHashMap<>();
+        for (String k : v.attributeNames()) {
+            at.put(k, v.attribute(k));
+        }
+        at.put(TaskMethod.GROUP_COLUMN, v.attribute(task.sensitive()));
+        return new ImageDataset(v.name() + "-grouped", im, v.labels(), at);
     }
 
     /** A fresh graph (new losses need new placeholders) with the previous model's weights, statistics and masks. */

@@ -22,7 +22,11 @@ import java.util.List;
  * @param taskAttributes synthetic: the spurious attribute of each task (empty = markings, rulers, dark skin)
  * @param selectEpoch   best (the epoch with the best validation accuracy; null/empty in an older config.json) or
  *                      last (the final epoch, for every phase but the GCE biased training: on a biased validation
- *                      split the best accuracy rewards the bias)
+ *                      split the best accuracy rewards the bias) or balanced (the best epoch by the mean
+ *                      validation accuracy over (class, sensitive value) groups; validation data only)
+ * @param gceEpoch      which epoch BiasPruner's GCE biased model keeps: best (by validation accuracy, the methods
+ *                      note; null in an older config.json) or last (on a strongly biased validation split the
+ *                      biased model's accuracy saturates at the bias rate after one epoch, and the tie keeps epoch 1)
  */
 public record PruneConfig(
         int testNo,
@@ -60,7 +64,8 @@ public record PruneConfig(
         double cueStrength,
         boolean taskDomains,
         List<String> taskAttributes,
-        String selectEpoch) {
+        String selectEpoch,
+        String gceEpoch) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
@@ -70,8 +75,14 @@ public record PruneConfig(
         if (selectEpoch == null || selectEpoch.isEmpty()) {
             selectEpoch = "best";
         }
-        if (!selectEpoch.equals("best") && !selectEpoch.equals("last")) {
-            throw new UserException("--select-epoch must be best or last, got '" + selectEpoch + "'");
+        if (!List.of("best", "last", "balanced").contains(selectEpoch)) {
+            throw new UserException("--select-epoch must be best, last or balanced, got '" + selectEpoch + "'");
+        }
+        if (gceEpoch == null || gceEpoch.isEmpty()) {
+            gceEpoch = "best";
+        }
+        if (!gceEpoch.equals("best") && !gceEpoch.equals("last")) {
+            throw new UserException("--gce-epoch must be best or last, got '" + gceEpoch + "'");
         }
         if (cueStrength == 0) {
             cueStrength = 1.0;

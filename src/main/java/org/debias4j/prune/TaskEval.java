@@ -140,6 +140,24 @@ final class TaskEval {
         return out;
     }
 
+    /**
+     * Mean over (group, label) cells of the accuracy in the cell: every (class, sensitive value) group of a
+     * validation split counts the same however rare, so a bias-aligned majority cannot carry the score.
+     */
+    static double groupBalancedAccuracy(int[] pred, int[] labels, long[] group) {
+        java.util.Map<Long, int[]> cells = new java.util.HashMap<>();
+        for (int i = 0; i < pred.length; i++) {
+            int[] c = cells.computeIfAbsent(group[i] * 1_000_003L + labels[i], k -> new int[2]);
+            c[0] += pred[i] == labels[i] ? 1 : 0;
+            c[1]++;
+        }
+        double s = 0;
+        for (int[] c : cells.values()) {
+            s += (double) c[0] / c[1];
+        }
+        return cells.isEmpty() ? Double.NaN : s / cells.size();
+    }
+
     static double accuracy(int[] pred, int[] labels) {
         int ok = 0;
         for (int i = 0; i < pred.length; i++) {

@@ -42,6 +42,12 @@ final class TaskMethod implements Method {
     /** Attribute column holding the task index of each row of a joint (all-task) dataset. */
     static final String TASK_COLUMN = "biaspruner_task";
 
+    /**
+     * Attribute column of a validation split holding each row's sensitive value: when present, validation
+     * scores the group-balanced accuracy (--select-epoch balanced) instead of the plain accuracy.
+     */
+    static final String GROUP_COLUMN = "biaspruner_group";
+
     private final String name;
     private final List<HeadSpec> heads;
     private final int task;
@@ -201,11 +207,24 @@ final class TaskMethod implements Method {
                         }
                     }
                 }
-                return TaskEval.accuracy(pred, val.labels());
+                return score(pred, val, taskOf);
             }
             int[] p = TaskEval.argmax(TaskEval.probabilities(model, heads.get(task).name(), val, pipeline,
                     config.batchSize()));
-            return TaskEval.accuracy(p, val.labels());
+            return score(p, val, null);
         };
+    }
+
+    /** Plain accuracy, or with a group column the mean accuracy over (task, sensitive value, class) cells. */
+    static double score(int[] pred, ImageDataset val, int[] taskOf) {
+        if (!val.hasAttribute(GROUP_COLUMN)) {
+            return TaskEval.accuracy(pred, val.labels());
+        }
+        int[] g = val.attribute(GROUP_COLUMN);
+        long[] key = new long[g.length];
+        for (int i = 0; i < g.length; i++) {
+            key[i] = (taskOf == null ? 0L : taskOf[i]) * 1_000_003L + g[i];
+        }
+        return TaskEval.groupBalancedAccuracy(pred, val.labels(), key);
     }
 }

@@ -106,4 +106,16 @@ class BiasPrunerCommandTest {
         assertNotEquals(0, cl.execute("biaspruner", "--no-such-flag"));
         assertTrue(cl.getSubcommands().containsKey("biaspruner"));
     }
+
+    @Test
+    void selectEpochTakesBestLastOrBalanced() {
+        assertEquals("best", parse().selectEpoch());
+        assertEquals("balanced", parse("--select-epoch", "balanced").selectEpoch());
+        assertEquals("last", parse("--select-epoch", "last").selectEpoch());
+        UserException e = assertThrows(UserException.class, () -> parse("--select-epoch", "unbiased"));
+        assertTrue(e.getMessage().contains("best, last or balanced"), e.getMessage());
+        assertEquals("best", parse().gceEpoch());
+        assertEquals("last", parse("--gce-epoch", "last").gceEpoch());
+        assertThrows(UserException.class, () -> parse("--gce-epoch", "balanced"));
+    }
 }

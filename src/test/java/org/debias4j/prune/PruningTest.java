@@ -105,4 +105,33 @@ class PruningTest {
         assertEquals(2, InferenceRule.ORACLE.pick(cand, 2));
         assertEquals(InferenceRule.MIN_ENTROPY, InferenceRule.parse("min-entropy"));
     }
+
+    @Test
+    void groupBalancedValidationWeighsEveryClassAndSensitiveGroupTheSame() {
+        // 8 rows of class 0 with value 0 (all right), 2 of class 0 with value 1 (both wrong): plain 0.8,
+        // balanced over the two cells (1.0 + 0.0) / 2 = 0.5.
+        int[] labels = new int[10];
+        int[] pred = new int[10];
+        int[] group = new int[10];
+        for (int i = 8; i < 10; i++) {
+            group[i] = 1;
+            pred[i] = 1;
+        }
+        java.util.List<java.nio.file.Path> im = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            im.add(java.nio.file.Path.of("x" + i + ".png"));
+        }
+        org.debias4j.data.ImageDataset plain = new org.debias4j.data.ImageDataset("v", im, labels, Map.of());
+        org.debias4j.data.ImageDataset grouped = new org.debias4j.data.ImageDataset("v", im, labels,
+                Map.of(TaskMethod.GROUP_COLUMN, group));
+        assertEquals(0.8, TaskMethod.score(pred, plain, null), 1e-12);
+        assertEquals(0.5, TaskMethod.score(pred, grouped, null), 1e-12);
+        // Joint validation: the same value in another task is another cell.
+        int[] taskOf = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
+        // cells: task0/value0 (5 right), task1/value0 (3 right), task1/value1 (2 wrong) -> (1 + 1 + 0) / 3
+        assertEquals(2.0 / 3, TaskMethod.score(pred, grouped, taskOf), 1e-12);
+        // A class with the same value is its own cell: class 1 rows all wrong halve the score.
+        int[] labels2 = {0, 0, 1, 1};
+        assertEquals(0.5, TaskEval.groupBalancedAccuracy(new int[]{0, 0, 0, 0}, labels2, new long[4]), 1e-12);
+    }
 }
