@@ -60,9 +60,14 @@ public final class Benchmark {
                          double inferImgPerCpuS) {
     }
 
+    /** Warm-up of the memory run ends when the JIT compiled for less than this many ms over the last JIT_WINDOW_S s. */
+    public static final long JIT_QUIET_MS = 100;
+    public static final int JIT_WINDOW_S = 30;
+
     /** Resident memory over a long training run. */
     public record MemoryResult(Case spec, int warmup, int steps, double trainImgPerS, long rssAfterWarmup,
-                               long rssEnd, long rssMaxAfterWarmup, List<Long> trace, int traceEvery) {
+                               long rssEnd, long rssMaxAfterWarmup, List<Long> trace, int traceEvery,
+                               long[] rssSteps, long[] heapCommittedSteps, int collections, long[] jitMillisSteps) {
         /** Growth from the end of warm-up to the highest sample after it, as a fraction. */
         public double growth() {
             return (double) (rssMaxAfterWarmup - rssAfterWarmup) / rssAfterWarmup;
@@ -280,16 +285,59 @@ public final class Benchmark {
      * steps: resident memory must stay flat (the engine's guard collects only when it has grown).
      */
     public MemoryResult memory(Case c, int memWarmup, int memSteps, int every) {
+        return memory(c, memWarmup, 0, memSteps, every);
+    }
+
+    /** True when the JIT compiled for less than JIT_QUIET_MS over the last JIT_WINDOW_S seconds (and at least 20 steps). */
+    static boolean jitQuiet(List<long[]> jitAtStep) {
+        if (jitAtStep.isEmpty()) {
+            return false;
+        }
+        int last = jitAtStep.size() - 1;
+        long[] end = jitAtStep.get(last);
+        int i = last;
+        while (i > 0 && end[1] - jitAtStep.get(i)[1] < JIT_WINDOW_S * 1_000_000_000L) {
+            i--;
+        }
+        return last - i >= 20 && end[1] - jitAtStep.get(i)[1] >= JIT_WINDOW_S * 1_000_000_000L
+                && end[0] - jitAtStep.get(i)[0] < JIT_QUIET_MS;
+    }
+
+    /** JIT compilation time (all compiler threads) so far in ms, or 0 where the JVM does not report it. */
+    static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /**
+     * As {@link #memory(Case, int, int, int)}, but after {@code memWarmup} steps warm-up goes on (up to
+     * {@code maxExtra} more steps) until the JIT has compiled for less than {@link #JIT_QUIET_MS} ms over the last
+     * {@link #JIT_WINDOW_S} seconds: C2 holds tens of MB of compiler arenas while it compiles SameDiff's session code
+     * (NMT: 37-40 MB as late as step 120-260 on the loaded 2-core machine), and glibc keeps that high-water mark,
+     * a one-time cost that is not growth. {@link MemoryResult#warmup()} is the number of warm-up steps run.
+     */
+    public MemoryResult memory(Case c, int memWarmup, int maxExtra, int memSteps, int every) {
         INDArray x = images(c);
         Classifier cl = new Classifier(model(c, List.of(HeadSpec.linear("main", classes))), x, classes);
         Memory memory = Memory.forTraining();
-        for (int i = 0; i < memWarmup; i++) {
+        // (JIT time so far, wall time) after each warm-up step; a compilation is counted only when it ends, and single
+        // C2 compilations of SameDiff's session code take seconds, so the window is wall time, not steps.
+        List<long[]> jitAtStep = new ArrayList<>();
+        int warmed = 0;
+        while (warmed < memWarmup || (warmed < memWarmup + maxExtra && !jitQuiet(jitAtStep))) {
             cl.step();
             memory.afterStep();
+            jitAtStep.add(new long[]{jitMillis(), System.nanoTime()});
+            warmed++;
         }
         long afterWarmup = Memory.residentBytes();
+        int collectionsBefore = memory.collections();
         long max = afterWarmup;
         List<Long> trace = new ArrayList<>();
+        // Every step's resident memory and committed Java heap, so short excursions are neither missed nor invented.
+        long[] rssSteps = new long[memSteps];
+        long[] heapSteps = new long[memSteps];
+        long[] jitSteps = new long[memSteps];
         double[] times = new double[memSteps];
         for (int i = 0; i < memSteps; i++) {
             long t0 = System.nanoTime();
@@ -297,14 +345,18 @@ public final class Benchmark {
             memory.afterStep();
             times[i] = (System.nanoTime() - t0) / 1e9;
             long rss = Memory.residentBytes();
+            rssSteps[i] = rss;
+            heapSteps[i] = Memory.heapCommittedBytes();
+            jitSteps[i] = jitMillis();
             max = Math.max(max, rss);
             if ((i + 1) % every == 0) {
                 trace.add(rss);
                 progress.accept(String.format("memory run: step %d/%d, resident %s", i + 1, memSteps, Memory.mib(rss)));
             }
         }
-        return new MemoryResult(c, memWarmup, memSteps, c.batchSize() / median(times), afterWarmup,
-                Memory.residentBytes(), max, trace, every);
+        return new MemoryResult(c, warmed, memSteps, c.batchSize() / median(times), afterWarmup,
+                Memory.residentBytes(), max, trace, every, rssSteps, heapSteps, memory.collections() - collectionsBefore,
+                jitSteps);
     }
 
     static double median(double[] v) {

@@ -32,6 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Default warm-up of {@code --memory} (see memoryRun). */
     static final int MEMORY_WARMUP = 100;
+    /** Most extra warm-up steps of {@code --memory} while the JIT still compiles (default warm-up only). */
+    static final int MEMORY_WARMUP_EXTRA = 300;
 
     @Option(names = "--model", description = "one backbone (registry name) instead of the suite")
     String model;
@@ -46,7 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quick;
     @Option(names = "--classes", defaultValue = "7", description = "classifier outputs (default ${DEFAULT-VALUE})")
     int classes;
-    @Option(names = "--warmup", defaultValue = "3", description = "untimed steps (default ${DEFAULT-VALUE}; with --memory 100)")
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed steps (default ${DEFAULT-VALUE}; with --memory 100 and on while the JIT still "
+            + "compiles, at most 300 more)")
     int warmup;
     @Option(names = "--steps", description = "timed steps, the median is reported (default 7; with --memory 500)")
     Integer steps;
@@ -174,7 +177,8 @@ public final class BenchCommand implements Callable<Integer> {
                 && spec.commandLine().getParseResult().hasMatchedOption("--warmup");
         int memWarmup = given ? warmup : MEMORY_WARMUP;
         int every = Math.max(1, timed / 25);
-        Benchmark.MemoryResult r = bench.memory(c, memWarmup, timed, every);
+        // The default warm-up also waits (up to 300 more steps) for the JIT to go quiet, see Benchmark.memory.
+        Benchmark.MemoryResult r = bench.memory(c, memWarmup, given ? 0 : MEMORY_WARMUP_EXTRA, timed, every);
         boolean flat = r.growth() < 0.05;
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -192,6 +196,15 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("flat", flat);
             out.put("rss_trace_bytes", r.trace());
             out.put("rss_trace_every_steps", r.traceEvery());
+            out.put("guard_collections", r.collections());
+            // The JVM's own flags and collector decide how the Java heap breathes: recorded so a run can be reproduced.
+            out.put("jvm_args", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            out.put("collectors", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+            out.put("memory_guard", System.getProperty("debias4j.memoryGuard", "native"));
+            out.put("rss_every_step_bytes", r.rssSteps());
+            out.put("heap_committed_every_step_bytes", r.heapCommittedSteps());
+            out.put("jit_ms_every_step", r.jitMillisSteps());
             out().println(Json.write(out));
             return 0;
         }
@@ -204,6 +217,8 @@ public final class BenchCommand implements Callable<Integer> {
         out().println(t.toText());
         out().println("resident memory every " + r.traceEvery() + " steps: "
                 + r.trace().stream().map(Memory::mib).toList());
+        out().println("guard collections after warm-up: " + r.collections() + "; JVM arguments: "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         return 0;
     }
 }

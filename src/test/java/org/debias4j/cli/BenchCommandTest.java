@@ -52,13 +52,26 @@ class BenchCommandTest {
         assertTrue(m.has("rss_growth") && m.has("flat"));
         assertEquals((m.get("rss_end_bytes").asDouble() - m.get("rss_after_warmup_bytes").asDouble())
                 / m.get("rss_after_warmup_bytes").asDouble(), m.get("rss_end_growth").asDouble(), 1e-12);
+        // every step's resident memory and committed heap; the maximum is the largest per-step sample
+        assertEquals(3, m.get("rss_every_step_bytes").size());
+        assertEquals(3, m.get("heap_committed_every_step_bytes").size());
+        long max = m.get("rss_after_warmup_bytes").asLong();
+        for (JsonNode v : m.get("rss_every_step_bytes")) {
+            assertTrue(v.asLong() > 0 && m.get("heap_committed_every_step_bytes").get(0).asLong() > 0);
+            max = Math.max(max, v.asLong());
+        }
+        assertEquals(max, m.get("rss_max_after_warmup_bytes").asLong());
+        assertTrue(m.get("guard_collections").asInt() >= 0 && m.has("jvm_args") && m.get("collectors").size() > 0);
     }
 
     @Test
     void memoryModeWarmsUpPastTheJitByDefault() throws Exception {
         JsonNode m = Json.MAPPER.readTree(run("--memory", "--model", "resnet20_cifar", "--image-size", "8",
                 "--batch-size", "1", "--steps", "1", "--json"));
-        assertEquals(BenchCommand.MEMORY_WARMUP, m.get("warmup_steps").asInt());
+        int w = m.get("warmup_steps").asInt();
+        assertTrue(w >= BenchCommand.MEMORY_WARMUP && w <= BenchCommand.MEMORY_WARMUP + BenchCommand.MEMORY_WARMUP_EXTRA,
+                "100 steps, then until the JIT is quiet, at most 300 more: " + w);
+        assertEquals(1, m.get("jit_ms_every_step").size());
     }
 
     @Test
