@@ -37,13 +37,18 @@ class PredictionServerTest {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
+    static HttpRequest postRequest(byte[] body) {
+        return HttpRequest.newBuilder(uri("/predict")).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/octet-stream").build();
+    }
+
+    /** POST /predict; the shared server has one worker, so the call waits out a 503 from the previous test's request. */
     static HttpResponse<String> post(byte[] body) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(uri("/predict")).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", "application/octet-stream").build(), HttpResponse.BodyHandlers.ofString());
+        return sendWhenFree(postRequest(body));
     }
 
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return sendWhenFree(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
     static JsonNode json(HttpResponse<String> r) throws IOException {
@@ -146,7 +151,7 @@ class PredictionServerTest {
             HttpResponse<String> busy = null;
             for (int i = 0; i < 100 && (busy == null || busy.statusCode() != 503); i++) {
                 Thread.sleep(50); // until the slow request has reached the worker
-                busy = post(png);
+                busy = CLIENT.send(postRequest(png), HttpResponse.BodyHandlers.ofString());
             }
             assertEquals(503, busy.statusCode(), busy.body());
             assertTrue(busy.headers().firstValue("Retry-After").isPresent());
@@ -158,8 +163,7 @@ class PredictionServerTest {
             assertEquals("HTTP/1.1 200 OK", status, "the held request completes");
         }
         // The worker returns to the pool just after its answer is sent: allow it a moment, as Retry-After does.
-        int status = sendWhenFree(HttpRequest.newBuilder(uri("/predict"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build()).statusCode();
+        int status = post(png).statusCode();
         assertEquals(200, status, "and the server takes new ones again");
     }
 }
