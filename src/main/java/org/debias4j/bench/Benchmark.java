@@ -354,8 +354,9 @@ public final class Benchmark {
                 progress.accept(String.format("memory run: step %d/%d, resident %s", i + 1, memSteps, Memory.mib(rss)));
             }
         }
+        long end = Memory.residentBytes(); // the maximum includes it, so growth >= end growth always
         return new MemoryResult(c, warmed, memSteps, c.batchSize() / median(times), afterWarmup,
-                Memory.residentBytes(), max, trace, every, rssSteps, heapSteps, memory.collections() - collectionsBefore,
+                end, Math.max(max, end), trace, every, rssSteps, heapSteps, memory.collections() - collectionsBefore,
                 jitSteps);
     }
 
