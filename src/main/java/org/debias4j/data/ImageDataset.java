@@ -117,6 +117,17 @@ public final class ImageDataset {
         return attributes.keySet();
     }
 
+    /** The same rows under a new name with one more attribute column (one value per row). */
+    public ImageDataset withAttribute(String newName, String column, int[] values) {
+        if (values.length != labels.length) {
+            throw new IllegalArgumentException("attribute " + column + " has " + values.length + " values for "
+                    + labels.length + " rows");
+        }
+        Map<String, int[]> at = new LinkedHashMap<>(attributes);
+        at.put(column, values);
+        return new ImageDataset(newName, images, labels, at);
+    }
+
     /** A subset by row indices (used for debug runs and folds). */
     public ImageDataset subset(String newName, int[] rows) {
         List<Path> im = new ArrayList<>(rows.length);

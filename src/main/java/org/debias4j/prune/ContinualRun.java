@@ -347,8 +347,7 @@ public final class ContinualRun {
         if (c.selectEpoch().equals("balanced")) {
             List<Integer> g = new ArrayList<>();
             for (ContinualTask t : tasks) {
-                int[] a = selectionVal(t).attribute(TaskMethod.GROUP_COLUMN);
-                for (int v : a) {
+                for (int v : validationGroups(t)) {
                     g.add(v);
                 }
             }
@@ -397,23 +396,17 @@ public final class ContinualRun {
      */
     private ImageDataset selectionVal(ContinualTask task) {
         ImageDataset v = task.val();
-        if (!c.selectEpoch().equals("balanced")) {
-            return v;
-        }
-        if (!v.hasAttribute(task.sensitive())) {
+        return c.selectEpoch().equals("balanced")
+                ? v.withAttribute(v.name() + "-grouped", TaskMethod.GROUP_COLUMN, validationGroups(task)) : v;
+    }
+
+    /** Each validation row's sensitive value: the groups {@code --select-epoch balanced} scores over. */
+    private static int[] validationGroups(ContinualTask task) {
+        if (!task.val().hasAttribute(task.sensitive())) {
             throw new UserException("--select-epoch balanced: the validation split of " + task.name()
                     + " has no sensitive attribute column '" + task.sensitive() + "'");
         }
-        List<java.nio.file.Path> im = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) {
-            im.add(v.image(i));
-        }
-        Map<String, int[]> at = new LinkedHashMap<>();
-        for (String k : v.attributeNames()) {
-            at.put(k, v.attribute(k));
-        }
-        at.put(TaskMethod.GROUP_COLUMN, v.attribute(task.sensitive()));
-        return new ImageDataset(v.name() + "-grouped", im, v.labels(), at);
+        return task.val().attribute(task.sensitive());
     }
 
     /** A fresh graph (new losses need new placeholders) with the previous model's weights, statistics and masks. */
