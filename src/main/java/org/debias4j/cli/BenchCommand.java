@@ -217,9 +217,9 @@ public final class BenchCommand implements Callable<Integer> {
         out().println(t.toText());
         out().println("resident memory every " + r.traceEvery() + " steps: "
                 + r.trace().stream().map(Memory::mib).toList());
-        out().println("guard collections after warm-up: " + r.collections() + "; JVM arguments: "
-                + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if (!flat && !java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseSerialGC")) {
+        List<String> jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        out().println("guard collections after warm-up: " + r.collections() + "; JVM arguments: " + jvmArgs);
+        if (!flat && !jvmArgs.contains("-XX:+UseSerialGC")) {
             // G1 grows its heap in steps on a busy 2-core machine; the serial collector keeps it at its initial size.
             out().println("resident memory grew by 5% or more: for long runs start the JVM with -XX:+UseSerialGC "
                     + "(README, Performance: \"Memory: the remaining excursions\")");

@@ -79,7 +79,7 @@ public final class Memory {
             }
             return;
         }
-        long level = signal == Signal.NATIVE ? rss - heapCommittedBytes() : rss;
+        long level = level(rss);
         long margin = Math.max(marginBytes, (long) (marginFraction * (signal == Signal.RSS ? baseline : rss)));
         boolean over = first || level > baseline + margin;
         // NATIVE: over on two consecutive steps, because G1 uncommits a shrunk heap concurrently and RSS lags.
@@ -91,10 +91,15 @@ public final class Memory {
             sinceGc = 0;
             first = false;
             wasOver = false;
-            baseline = signal == Signal.NATIVE ? residentBytes() - heapCommittedBytes() : residentBytes();
+            baseline = level(residentBytes());
         } else if (signal == Signal.NATIVE) {
             baseline = Math.min(baseline, level);
         }
+    }
+
+    /** What the guard compares: resident memory, or with the NATIVE signal resident memory minus the committed heap. */
+    private long level(long rss) {
+        return signal == Signal.NATIVE ? rss - heapCommittedBytes() : rss;
     }
 
     /** Collections this guard has forced. */
