@@ -70,14 +70,7 @@ class DataPipelineTest {
 
     @Test
     void trainingBatchesAreASeededShuffleWithoutTheRemainder(@TempDir Path dir) throws Exception {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        StringBuilder csv = new StringBuilder("image_name,target\n");
-        for (int i = 0; i < 10; i++) {
-            image(images, "i" + i);
-            csv.append("i").append(i).append(",").append(i % 2).append("\n");
-        }
-        Files.writeString(dir.resolve("t.csv"), csv);
-        ImageDataset ds = ImageDataset.fromCsv("t", dir.resolve("t.csv"), null, "target", List.of());
+        ImageDataset ds = ImageDataset.fromCsv("t", csvOfImages(dir, 10, ""), null, "target", List.of());
         ImagePipeline p = new ImagePipeline(4, true, 2);
         List<int[]> a = rows(Batches.training(ds, p, 3, 1, 0, false, 0));
         List<int[]> b = rows(Batches.training(ds, p, 3, 1, 0, false, 0));
@@ -89,6 +82,17 @@ class DataPipelineTest {
         assertFalse(java.util.Arrays.equals(a.get(0), c.get(0)) && java.util.Arrays.equals(a.get(1), c.get(1)),
                 "another epoch, another order");
         assertEquals(4, rows(Batches.inOrder(ds, p, 3, 0, 0)).size());
+    }
+
+    /** dir/t.csv listing n small images i0..i{n-1} in dir/images (labels alternate 0, 1), then {@code extraRows}. */
+    private static Path csvOfImages(Path dir, int n, String extraRows) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        StringBuilder csv = new StringBuilder("image_name,target\n");
+        for (int i = 0; i < n; i++) {
+            image(images, "i" + i);
+            csv.append("i").append(i).append(",").append(i % 2).append("\n");
+        }
+        return Files.writeString(dir.resolve("t.csv"), csv.append(extraRows));
     }
 
     private static List<int[]> rows(Batches b) {
@@ -114,16 +118,9 @@ class DataPipelineTest {
 
     @Test
     void severalDecodersGiveTheSameBatchAndReportABrokenImage(@TempDir Path dir) throws Exception {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        StringBuilder csv = new StringBuilder("image_name,target\n");
-        for (int i = 0; i < 7; i++) {
-            image(images, "i" + i);
-            csv.append("i").append(i).append(",").append(i % 2).append("\n");
-        }
-        Files.writeString(images.resolve("bad.png"), "not a png");
-        csv.append("bad,1\n");
-        Files.writeString(dir.resolve("t.csv"), csv);
-        ImageDataset ds = ImageDataset.fromCsv("t", dir.resolve("t.csv"), null, "target", List.of());
+        Path csv = csvOfImages(dir, 7, "bad,1\n");
+        Files.writeString(dir.resolve("images").resolve("bad.png"), "not a png");
+        ImageDataset ds = ImageDataset.fromCsv("t", csv, null, "target", List.of());
         int[] rows = {6, 0, 5, 1, 4, 2, 3};
         org.nd4j.linalg.api.ndarray.INDArray one = new ImagePipeline(4, false, 1).batch(ds, rows, 3, new SplittableRandom(1));
         org.nd4j.linalg.api.ndarray.INDArray three = new ImagePipeline(4, false, 3).batch(ds, rows, 3, new SplittableRandom(1));
