@@ -243,6 +243,12 @@ public final class ContinualRun {
                 log.line(String.format("easy %d, hard %d (biased model's training accuracy %.4f)", e, y.length - e,
                         (double) (y.length - hard) / y.length));
                 easyHardDiagnostic(t, easy, pred);
+                // Ablations of the score alone (--unit-score): same GCE model, candidates, WCE finetuning.
+                if (c.unitScore().equals("magnitude")) {
+                    scores = Pruning.magnitudeScores(model);
+                } else if (c.unitScore().equals("random")) {
+                    scores = Pruning.randomScores(scores, c.seed() * 1_000_003L + t);
+                }
             } else {
                 scores = Pruning.magnitudeScores(model);
             }
@@ -265,7 +271,7 @@ public final class ContinualRun {
             prunedVsBias(t, model, acts, candidates, keep);
             writeMasks(t, keep, scores);
             log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
-                    count(keep, false), count(keep, true) + count(keep, false), bias ? "bias" : "magnitude",
+                    count(keep, false), count(keep, true) + count(keep, false), bias ? c.unitScore() : "magnitude",
                     c.pruningRatio(), c.pruneScope(), overlap(keep, used)));
         }
         // Phase 3: finetune the subnetwork (BiasPruner: WCE with exp(alpha * g_i); PackNet: CE).

@@ -29,6 +29,9 @@ import java.util.List;
  *                      biased model's accuracy saturates at the bias rate after one epoch, and the tie keeps epoch 1)
  * @param classScore    with perClass, how a unit's per-class bias scores combine: mean (null in an older config.json)
  *                      or max (see {@link Pruning.ClassScore})
+ * @param unitScore     biaspruner: which score ranks the units to prune: bias (the method; null in an older
+ *                      config.json), or for ablation magnitude (PackNet's) or random, everything else unchanged, so
+ *                      that the bias score's own contribution is measured
  */
 public record PruneConfig(
         int testNo,
@@ -68,7 +71,8 @@ public record PruneConfig(
         List<String> taskAttributes,
         String selectEpoch,
         String gceEpoch,
-        String classScore) {
+        String classScore,
+        String unitScore) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
@@ -95,6 +99,15 @@ public record PruneConfig(
         }
         if (classScore.equals("max") && !perClass) {
             throw new UserException("--class-score max combines per-class scores: it needs --per-class");
+        }
+        if (unitScore == null || unitScore.isEmpty()) {
+            unitScore = "bias";
+        }
+        if (!List.of("bias", "magnitude", "random").contains(unitScore)) {
+            throw new UserException("--unit-score must be bias, magnitude or random, got '" + unitScore + "'");
+        }
+        if (!unitScore.equals("bias") && !method.equals("biaspruner")) {
+            throw new UserException("--unit-score " + unitScore + " is an ablation of --method biaspruner, not of " + method);
         }
         if (cueStrength == 0) {
             cueStrength = 1.0;

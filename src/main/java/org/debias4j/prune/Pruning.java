@@ -219,6 +219,14 @@ public final class Pruning {
         return out;
     }
 
+    /** Uniform random scores of the same shapes (the ablation "prune random units"), reproducible from the seed. */
+    public static Map<String, double[]> randomScores(Map<String, double[]> like, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        Map<String, double[]> out = new LinkedHashMap<>();
+        like.forEach((k, v) -> out.put(k, r.doubles(v.length).toArray()));
+        return out;
+    }
+
     /**
      * The subnetwork left after pruning: of the candidate units (true in {@code candidates}), the
      * fraction {@code ratio} with the highest scores is removed, per layer (round(ratio * n) of the

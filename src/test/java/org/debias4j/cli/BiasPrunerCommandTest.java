@@ -128,4 +128,14 @@ class BiasPrunerCommandTest {
         assertEquals(Pruning.ClassScore.CLASS_MEAN, parse("--per-class").scoreMode());
         assertEquals(Pruning.ClassScore.CLASS_MAX, parse("--per-class", "--class-score", "max").scoreMode());
     }
+
+    @Test
+    void unitScoreAblatesBiasPrunersScoreOnly() {
+        assertEquals("bias", parse().unitScore());
+        assertEquals("magnitude", parse("--unit-score", "magnitude").unitScore());
+        assertEquals("random", parse("--unit-score", "random").unitScore());
+        assertThrows(UserException.class, () -> parse("--unit-score", "taylor"));
+        UserException e = assertThrows(UserException.class, () -> parse("--method", "packnet", "--unit-score", "random"));
+        assertTrue(e.getMessage().contains("ablation of --method biaspruner"), e.getMessage());
+    }
 }

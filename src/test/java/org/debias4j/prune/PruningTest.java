@@ -134,6 +134,18 @@ class PruningTest {
     }
 
     @Test
+    void randomScoresKeepTheShapesAndFollowTheSeed() {
+        Map<String, double[]> like = new LinkedHashMap<>();
+        like.put("a.units", new double[4]);
+        like.put("b.units", new double[2]);
+        Map<String, double[]> r = Pruning.randomScores(like, 7);
+        assertEquals(4, r.get("a.units").length);
+        assertEquals(2, r.get("b.units").length);
+        assertArrayEquals(r.get("a.units"), Pruning.randomScores(like, 7).get("a.units"));
+        assertFalse(java.util.Arrays.equals(r.get("a.units"), Pruning.randomScores(like, 8).get("a.units")));
+    }
+
+    @Test
     void inferenceRulesPickTheConfidentOrLowEntropyTask() {
         double[][] cand = {{0.6, 0.4}, {0.05, 0.9, 0.05}, {0.45, 0.55}};
         assertEquals(1, InferenceRule.MAX_SOFTMAX.pick(cand, 0));
