@@ -943,7 +943,6 @@ public final class ContinualRun {
         return out;
     }
 
-    /** Single-task runs have no BWT / forgetting: reported as 0 so scores stay numeric. */
     /** Puts the per-task diagnostics subnetworks/taskT-SUFFIX.json that exist under {@code key}. */
     private void collect(Map<String, Object> m, String key, int n, String suffix) {
         List<Object> found = new ArrayList<>();
@@ -962,6 +961,7 @@ public final class ContinualRun {
         }
     }
 
+    /** Single-task runs have no BWT / forgetting: reported as 0 so scores stay numeric. */
     private static double nz(double v) {
         return Double.isNaN(v) ? 0.0 : v;
     }

@@ -33,12 +33,6 @@ public final class Pruning {
      */
     public enum ClassScore { POOLED, CLASS_MEAN, CLASS_MAX }
 
-    /** {@link #biasScores(Map, boolean[], int[], ClassScore)} with POOLED or CLASS_MEAN. */
-    public static Map<String, double[]> biasScores(Map<String, double[][]> activations, boolean[] easy, int[] labels,
-                                                   boolean perClass) {
-        return biasScores(activations, easy, labels, perClass ? ClassScore.CLASS_MEAN : ClassScore.POOLED);
-    }
-
     /**
      * Bias scores per mask: mean over easy rows minus mean over hard rows of each unit's spatial-mean
      * activation, pooled or per class as {@code mode} says; if no class has both easy and hard rows,

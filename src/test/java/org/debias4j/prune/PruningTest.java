@@ -89,10 +89,10 @@ class PruningTest {
         double[][] act = {{1, 0}, {3, 0}, {0, 4}, {2, 2}};
         boolean[] easy = {true, true, false, false};
         int[] labels = {0, 1, 0, 1};
-        double[] s = Pruning.biasScores(Map.of("x.units", act), easy, labels, false).get("x.units");
+        double[] s = Pruning.biasScores(Map.of("x.units", act), easy, labels, Pruning.ClassScore.POOLED).get("x.units");
         assertArrayEquals(new double[]{2 - 1, 0 - 3}, s, 1e-12);
         // per class: class 0: (1 - 0, 0 - 4), class 1: (3 - 2, 0 - 2), averaged
-        double[] pc = Pruning.biasScores(Map.of("x.units", act), easy, labels, true).get("x.units");
+        double[] pc = Pruning.biasScores(Map.of("x.units", act), easy, labels, Pruning.ClassScore.CLASS_MEAN).get("x.units");
         assertArrayEquals(new double[]{1, -3}, pc, 1e-12);
         assertFalse(Double.isNaN(pc[0]));
         // max over classes: unit 0 (1, 1) -> 1, unit 1 (-4, -2) -> -2
