@@ -104,6 +104,14 @@ public final class BiasPrunerCommand implements Callable<Integer> {
     @Option(names = "--gce-epoch", defaultValue = "best", description = "which epoch BiasPruner's GCE biased model "
             + "keeps: best (validation accuracy, the methods note) or last (default ${DEFAULT-VALUE})")
     String gceEpoch;
+    @Option(names = "--class-score", defaultValue = "mean", description = "with --per-class, how the per-class bias "
+            + "scores of a unit combine: mean (a shortcut whose aligned value differs per class cancels) or max (a unit "
+            + "biased for any class is pruned) (default ${DEFAULT-VALUE})")
+    String classScore;
+    @Option(names = "--unit-score", defaultValue = "bias", description = "biaspruner: the score that ranks units for "
+            + "pruning: bias (the method), or as an ablation magnitude or random with everything else unchanged "
+            + "(default ${DEFAULT-VALUE})")
+    String unitScore;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
@@ -182,7 +190,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
                 dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get(),
-                cueStrength, taskDomains, taskAttributes, selectEpoch, gceEpoch);
+                cueStrength, taskDomains, taskAttributes, selectEpoch, gceEpoch, classScore, unitScore);
     }
 
     static String normaliseDataset(String d) {

@@ -226,6 +226,7 @@ public final class ContinualRun {
                 hard += easy[i] ? 0 : 1;
             }
             Map<String, double[]> scores;
+            Map<String, double[][]> acts = null;
             if (bias) {
                 if (hard == 0 || hard == y.length) {
                     // No misclassified (or no correct) sample: take the highest-GCE-loss tenth as hard.
@@ -233,8 +234,8 @@ public final class ContinualRun {
                     log.line("easy/hard: the biased model got " + hard + " of " + y.length
                             + " wrong; using the 10% highest-GCE-loss samples as hard");
                 }
-                scores = Pruning.biasScores(TaskEval.unitMeans(model, task.train(), pipeline, c.batchSize()), easy, y,
-                        c.perClass());
+                acts = TaskEval.unitMeans(model, task.train(), pipeline, c.batchSize());
+                scores = Pruning.biasScores(acts, easy, y, c.scoreMode());
                 int e = 0;
                 for (boolean b : easy) {
                     e += b ? 1 : 0;
@@ -242,16 +243,24 @@ public final class ContinualRun {
                 log.line(String.format("easy %d, hard %d (biased model's training accuracy %.4f)", e, y.length - e,
                         (double) (y.length - hard) / y.length));
                 easyHardDiagnostic(t, easy, pred);
+                // Ablations of the score alone (--unit-score): same GCE model, candidates, WCE finetuning.
+                if (c.unitScore().equals("magnitude")) {
+                    scores = Pruning.magnitudeScores(model);
+                } else if (c.unitScore().equals("random")) {
+                    scores = Pruning.randomScores(scores, c.seed() * 1_000_003L + t);
+                }
             } else {
                 scores = Pruning.magnitudeScores(model);
             }
+            Map<String, boolean[]> candidates;
             if (bias) {
                 // BiasPruner prunes the full network: earlier tasks' units may leave this task's subnetwork.
+                candidates = keep;
                 keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
             } else {
                 // PackNet keeps every earlier task's unit and prunes only among the units this task trained.
-                Map<String, boolean[]> free = freeUnits(keep, used);
-                keep = Pruning.prune(scores, free, c.pruningRatio(), c.pruneScope().equals("global"));
+                candidates = freeUnits(keep, used);
+                keep = Pruning.prune(scores, candidates, c.pruningRatio(), c.pruneScope().equals("global"));
                 keep.forEach((k, v) -> {
                     boolean[] u = used.get(k);
                     for (int i = 0; u != null && i < v.length; i++) {
@@ -259,9 +268,10 @@ public final class ContinualRun {
                     }
                 });
             }
+            prunedVsBias(t, model, acts, candidates, keep);
             writeMasks(t, keep, scores);
             log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
-                    count(keep, false), count(keep, true) + count(keep, false), bias ? "bias" : "magnitude",
+                    count(keep, false), count(keep, true) + count(keep, false), bias ? c.unitScore() : "magnitude",
                     c.pruningRatio(), c.pruneScope(), overlap(keep, used)));
         }
         // Phase 3: finetune the subnetwork (BiasPruner: WCE with exp(alpha * g_i); PackNet: CE).
@@ -707,6 +717,32 @@ public final class ContinualRun {
                 d.get("biased_acc_conflicting")));
     }
 
+    /**
+     * Whether pruning removed the units that encode the task's (binary) sensitive attribute, when the training
+     * set has it: the mean within-layer percentile of the pruned units' attribute sensitivity (0.5 = chance,
+     * 1 = the most sensitive). Diagnostic only; logged and written to subnetworks/taskT-pruned.json.
+     */
+    private void prunedVsBias(int t, Model model, Map<String, double[][]> acts, Map<String, boolean[]> candidates,
+                              Map<String, boolean[]> keep) {
+        ContinualTask task = tasks.get(t);
+        if (!task.train().hasAttribute(task.sensitive())) {
+            return;
+        }
+        if (acts == null) {
+            acts = TaskEval.unitMeans(model, task.train(), pipeline, c.batchSize());
+        }
+        int[] a = task.train().attribute(task.sensitive());
+        int[] y = task.train().labels();
+        double p = Pruning.prunedPercentile(Pruning.attributeSensitivity(acts, y, a), candidates, keep);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("task", t);
+        d.put("attribute", task.sensitive());
+        d.put("pruned_sensitivity_percentile", p);
+        Json.write(runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json"), d);
+        log.line(String.format("pruned units vs %s: mean sensitivity percentile %.3f (0.5 = chance, 1 = the units "
+                + "that separate its values most)", task.sensitive(), p));
+    }
+
     /** Conflicting = the attribute differs from its class's majority value in this split. */
     static boolean[] conflicting(int[] y, int[] a, int classes) {
         Map<Integer, Map<Integer, Integer>> counts = new LinkedHashMap<>();
@@ -832,20 +868,8 @@ public final class ContinualRun {
             m.put("acc_matrix_by_rule", p.ruleAcc());
             m.put("task_selection_matrix_by_rule", p.ruleSelection());
         }
-        List<Object> easyHard = new ArrayList<>();
-        for (int t = 0; t < n; t++) {
-            Path f = runDir.resolve("subnetworks").resolve("task" + t + "-easyhard.json");
-            if (Files.exists(f)) {
-                try {
-                    easyHard.add(Json.MAPPER.readValue(f.toFile(), Map.class));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        if (!easyHard.isEmpty()) {
-            m.put("easy_hard_vs_bias", easyHard);
-        }
+        collect(m, "easy_hard_vs_bias", n, "easyhard");
+        collect(m, "pruned_vs_bias", n, "pruned");
         List<Map<String, Object>> steps = new ArrayList<>();
         for (int i = 0; i < p.results().size(); i++) {
             steps.add(stepSummary(p, i));
@@ -917,6 +941,24 @@ public final class ContinualRun {
             out.put(rule, v);
         });
         return out;
+    }
+
+    /** Puts the per-task diagnostics subnetworks/taskT-SUFFIX.json that exist under {@code key}. */
+    private void collect(Map<String, Object> m, String key, int n, String suffix) {
+        List<Object> found = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            Path f = runDir.resolve("subnetworks").resolve("task" + t + "-" + suffix + ".json");
+            if (Files.exists(f)) {
+                try {
+                    found.add(Json.MAPPER.readValue(f.toFile(), Map.class));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        if (!found.isEmpty()) {
+            m.put(key, found);
+        }
     }
 
     /** Single-task runs have no BWT / forgetting: reported as 0 so scores stay numeric. */

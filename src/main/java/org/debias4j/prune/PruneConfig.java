@@ -27,6 +27,11 @@ import java.util.List;
  * @param gceEpoch      which epoch BiasPruner's GCE biased model keeps: best (by validation accuracy, the methods
  *                      note; null in an older config.json) or last (on a strongly biased validation split the
  *                      biased model's accuracy saturates at the bias rate after one epoch, and the tie keeps epoch 1)
+ * @param classScore    with perClass, how a unit's per-class bias scores combine: mean (null in an older config.json)
+ *                      or max (see {@link Pruning.ClassScore})
+ * @param unitScore     biaspruner: which score ranks the units to prune: bias (the method; null in an older
+ *                      config.json), or for ablation magnitude (PackNet's) or random, everything else unchanged, so
+ *                      that the bias score's own contribution is measured
  */
 public record PruneConfig(
         int testNo,
@@ -65,7 +70,9 @@ public record PruneConfig(
         boolean taskDomains,
         List<String> taskAttributes,
         String selectEpoch,
-        String gceEpoch) {
+        String gceEpoch,
+        String classScore,
+        String unitScore) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
@@ -83,6 +90,24 @@ public record PruneConfig(
         }
         if (!gceEpoch.equals("best") && !gceEpoch.equals("last")) {
             throw new UserException("--gce-epoch must be best or last, got '" + gceEpoch + "'");
+        }
+        if (classScore == null || classScore.isEmpty()) {
+            classScore = "mean";
+        }
+        if (!classScore.equals("mean") && !classScore.equals("max")) {
+            throw new UserException("--class-score must be mean or max, got '" + classScore + "'");
+        }
+        if (classScore.equals("max") && !perClass) {
+            throw new UserException("--class-score max combines per-class scores: it needs --per-class");
+        }
+        if (unitScore == null || unitScore.isEmpty()) {
+            unitScore = "bias";
+        }
+        if (!List.of("bias", "magnitude", "random").contains(unitScore)) {
+            throw new UserException("--unit-score must be bias, magnitude or random, got '" + unitScore + "'");
+        }
+        if (!unitScore.equals("bias") && !method.equals("biaspruner")) {
+            throw new UserException("--unit-score " + unitScore + " is an ablation of --method biaspruner, not of " + method);
         }
         if (cueStrength == 0) {
             cueStrength = 1.0;
@@ -126,6 +151,14 @@ public record PruneConfig(
     /** Methods that keep a subnetwork per task (pruning and freezing). */
     public boolean prunes() {
         return method.equals("biaspruner") || method.equals("packnet");
+    }
+
+    /** The bias score's treatment of classes (--per-class, --class-score). */
+    public Pruning.ClassScore scoreMode() {
+        if (!perClass) {
+            return Pruning.ClassScore.POOLED;
+        }
+        return classScore.equals("max") ? Pruning.ClassScore.CLASS_MAX : Pruning.ClassScore.CLASS_MEAN;
     }
 
     public InferenceRule rule() {

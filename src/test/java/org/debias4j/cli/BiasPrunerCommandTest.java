@@ -1,6 +1,7 @@
 package org.debias4j.cli;
 
 import org.debias4j.prune.PruneConfig;
+import org.debias4j.prune.Pruning;
 import org.debias4j.util.UserException;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -69,6 +70,8 @@ class BiasPrunerCommandTest {
         assertThrows(UserException.class, () -> parse("--inference", "vote"));
         assertThrows(UserException.class, () -> parse("--pruning_ratio", "1.0"));
         assertThrows(UserException.class, () -> parse("--q", "0"));
+        assertThrows(UserException.class, () -> parse("--class-score", "max"), "max combines per-class scores");
+        assertThrows(UserException.class, () -> parse("--per-class", "--class-score", "median"));
         assertThrows(UserException.class, () -> parse("--arch", "resnet18"));
         assertThrows(UserException.class, () -> parse("--num_classes", "3"));
         UserException fitz = assertThrows(UserException.class, () -> parse("--dataset", "Fitzpatrick"));
@@ -117,5 +120,22 @@ class BiasPrunerCommandTest {
         assertEquals("best", parse().gceEpoch());
         assertEquals("last", parse("--gce-epoch", "last").gceEpoch());
         assertThrows(UserException.class, () -> parse("--gce-epoch", "balanced"));
+    }
+
+    @Test
+    void classScoreSelectsHowPerClassBiasScoresCombine() {
+        assertEquals(Pruning.ClassScore.POOLED, parse().scoreMode());
+        assertEquals(Pruning.ClassScore.CLASS_MEAN, parse("--per-class").scoreMode());
+        assertEquals(Pruning.ClassScore.CLASS_MAX, parse("--per-class", "--class-score", "max").scoreMode());
+    }
+
+    @Test
+    void unitScoreAblatesBiasPrunersScoreOnly() {
+        assertEquals("bias", parse().unitScore());
+        assertEquals("magnitude", parse("--unit-score", "magnitude").unitScore());
+        assertEquals("random", parse("--unit-score", "random").unitScore());
+        assertThrows(UserException.class, () -> parse("--unit-score", "taylor"));
+        UserException e = assertThrows(UserException.class, () -> parse("--method", "packnet", "--unit-score", "random"));
+        assertTrue(e.getMessage().contains("ablation of --method biaspruner"), e.getMessage());
     }
 }

@@ -33,7 +33,7 @@ class FrozenSubnetworkTest {
         tasks = TaskSequences.synthetic(2, 32, 5, 0.9, 48, 16, 16, dir.resolve("data"));
         PruneConfig c = new PruneConfig(1, "biaspruner", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
                 1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
-                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best");
+                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean", "bias");
         result = ContinualRun.run(c, tasks, dir.resolve("results"), false, false, 1);
     }
 
@@ -121,6 +121,14 @@ class FrozenSubnetworkTest {
         for (String k : List.of("avg_acc", "bwt", "forgetting", "eodd", "worst_group_acc")) {
             assertTrue(result.metrics().get(k) instanceof Double, k);
         }
+        // the pruned units' attribute sensitivity is reported per task (a percentile in [0, 1])
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> pruned = (List<Map<String, Object>>) result.metrics().get("pruned_vs_bias");
+        assertEquals(2, pruned.size());
+        for (Map<String, Object> d : pruned) {
+            double pct = ((Number) d.get("pruned_sensitivity_percentile")).doubleValue();
+            assertTrue(pct >= 0 && pct <= 1, "percentile " + pct);
+        }
         // oracle evaluation of a protected method never forgets
         @SuppressWarnings("unchecked")
         Map<String, Object> oracle = (Map<String, Object>) result.metrics().get("oracle");
@@ -168,7 +176,7 @@ class FrozenSubnetworkTest {
         assertEquals(result.metrics().get("eodd"), again.metrics().get("eodd"));
         PruneConfig other = new PruneConfig(1, "packnet", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
                 1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
-                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best");
+                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean", "bias");
         assertThrows(org.debias4j.util.UserException.class, () -> ContinualRun.run(other, tasks, copy, true, false, 1),
                 "resuming with other settings is refused");
     }

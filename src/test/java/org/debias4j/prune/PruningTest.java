@@ -89,12 +89,60 @@ class PruningTest {
         double[][] act = {{1, 0}, {3, 0}, {0, 4}, {2, 2}};
         boolean[] easy = {true, true, false, false};
         int[] labels = {0, 1, 0, 1};
-        double[] s = Pruning.biasScores(Map.of("x.units", act), easy, labels, false).get("x.units");
+        double[] s = Pruning.biasScores(Map.of("x.units", act), easy, labels, Pruning.ClassScore.POOLED).get("x.units");
         assertArrayEquals(new double[]{2 - 1, 0 - 3}, s, 1e-12);
         // per class: class 0: (1 - 0, 0 - 4), class 1: (3 - 2, 0 - 2), averaged
-        double[] pc = Pruning.biasScores(Map.of("x.units", act), easy, labels, true).get("x.units");
+        double[] pc = Pruning.biasScores(Map.of("x.units", act), easy, labels, Pruning.ClassScore.CLASS_MEAN).get("x.units");
         assertArrayEquals(new double[]{1, -3}, pc, 1e-12);
         assertFalse(Double.isNaN(pc[0]));
+        // max over classes: unit 0 (1, 1) -> 1, unit 1 (-4, -2) -> -2
+        double[] mx = Pruning.biasScores(Map.of("x.units", act), easy, labels, Pruning.ClassScore.CLASS_MAX)
+                .get("x.units");
+        assertArrayEquals(new double[]{1, -2}, mx, 1e-12);
+    }
+
+    /**
+     * Class 0 is aligned with attribute value 0, class 1 with value 1 (easy = aligned). Unit 0 encodes the
+     * attribute, unit 1 the class, unit 2 nothing. Pooled and class-mean scores cancel the attribute unit
+     * to 0; the class maximum ranks it first, and pruning one unit removes it.
+     */
+    @Test
+    void classMaxScoreFindsAShortcutWhoseAlignedValueDiffersPerClass() {
+        int[] y = {0, 0, 0, 0, 1, 1, 1, 1};
+        int[] attr = {0, 0, 0, 1, 1, 1, 1, 0};
+        boolean[] easy = {true, true, true, false, true, true, true, false};
+        double[][] act = new double[y.length][];
+        for (int i = 0; i < y.length; i++) {
+            act[i] = new double[]{attr[i] == 1 ? 2 : 0, y[i] == 1 ? 2 : 0, 0.5 + 0.01 * i};
+        }
+        Map<String, double[][]> a = Map.of("x.units", act);
+        assertEquals(0, Pruning.biasScores(a, easy, y, Pruning.ClassScore.POOLED).get("x.units")[0], 1e-12);
+        assertEquals(0, Pruning.biasScores(a, easy, y, Pruning.ClassScore.CLASS_MEAN).get("x.units")[0], 1e-12);
+        Map<String, double[]> mx = Pruning.biasScores(a, easy, y, Pruning.ClassScore.CLASS_MAX);
+        assertEquals(2, mx.get("x.units")[0], 1e-12);
+        Map<String, boolean[]> all = Map.of("x.units", new boolean[]{true, true, true});
+        Map<String, boolean[]> keep = Pruning.prune(mx, all, 0.34, false);
+        assertArrayEquals(new boolean[]{false, true, true}, keep.get("x.units"));
+
+        Map<String, double[]> sens = Pruning.attributeSensitivity(a, y, attr);
+        assertTrue(sens.get("x.units")[0] > 1, "the attribute unit separates the attribute's values");
+        assertEquals(0, sens.get("x.units")[1], 1e-12, "the class unit is constant within a class");
+        assertEquals(1.0, Pruning.prunedPercentile(sens, all, keep), 1e-12, "the most sensitive unit was pruned");
+        Map<String, boolean[]> classGone = Map.of("x.units", new boolean[]{true, false, true});
+        assertEquals(0.0, Pruning.prunedPercentile(sens, all, classGone), 1e-12);
+        assertTrue(Double.isNaN(Pruning.prunedPercentile(sens, all, all)), "nothing pruned");
+    }
+
+    @Test
+    void randomScoresKeepTheShapesAndFollowTheSeed() {
+        Map<String, double[]> like = new LinkedHashMap<>();
+        like.put("a.units", new double[4]);
+        like.put("b.units", new double[2]);
+        Map<String, double[]> r = Pruning.randomScores(like, 7);
+        assertEquals(4, r.get("a.units").length);
+        assertEquals(2, r.get("b.units").length);
+        assertArrayEquals(r.get("a.units"), Pruning.randomScores(like, 7).get("a.units"));
+        assertFalse(java.util.Arrays.equals(r.get("a.units"), Pruning.randomScores(like, 8).get("a.units")));
     }
 
     @Test
