@@ -212,6 +212,7 @@ public final class ContinualRun {
         }
         // Phase 2: scores and pruning of the full network (earlier tasks' units included).
         Map<String, boolean[]> keep = fullMasks(model);
+        Map<String, double[]> sensitivity = null;
         double[] gce = null;
         if (c.runs("prune") && c.pruningRatio() > 0) {
             double[][] probs = TaskEval.probabilities(model, task.head(), task.train(), pipeline, c.batchSize());
@@ -268,7 +269,7 @@ public final class ContinualRun {
                     }
                 });
             }
-            prunedVsBias(t, model, acts, candidates, keep);
+            sensitivity = prunedVsBias(t, model, acts, candidates, keep);
             writeMasks(t, keep, scores);
             log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
                     count(keep, false), count(keep, true) + count(keep, false), bias ? c.unitScore() : "magnitude",
@@ -291,6 +292,9 @@ public final class ContinualRun {
             TaskMethod m = new TaskMethod(c.method() + "-finetune", heads, t, bias ? TaskMethod.Loss.WCE : TaskMethod.Loss.CE,
                     c.q(), adam, w);
             fit(model, m, train.data(), selectionVal(task), c.finetuneEpochs(), "task" + t + "-finetune", used, false);
+            if (sensitivity != null) {
+                keptVsBias(t, model, keep, sensitivity);
+            }
         } else {
             setMasks(model, keep);
         }
@@ -722,25 +726,50 @@ public final class ContinualRun {
      * set has it: the mean within-layer percentile of the pruned units' attribute sensitivity (0.5 = chance,
      * 1 = the most sensitive). Diagnostic only; logged and written to subnetworks/taskT-pruned.json.
      */
-    private void prunedVsBias(int t, Model model, Map<String, double[][]> acts, Map<String, boolean[]> candidates,
-                              Map<String, boolean[]> keep) {
+    private Map<String, double[]> prunedVsBias(int t, Model model, Map<String, double[][]> acts,
+                                              Map<String, boolean[]> candidates, Map<String, boolean[]> keep) {
         ContinualTask task = tasks.get(t);
         if (!task.train().hasAttribute(task.sensitive())) {
-            return;
+            return null;
         }
         if (acts == null) {
             acts = TaskEval.unitMeans(model, task.train(), pipeline, c.batchSize());
         }
         int[] a = task.train().attribute(task.sensitive());
         int[] y = task.train().labels();
-        double p = Pruning.prunedPercentile(Pruning.attributeSensitivity(acts, y, a), candidates, keep);
+        Map<String, double[]> sensitivity = Pruning.attributeSensitivity(acts, y, a);
+        double p = Pruning.prunedPercentile(sensitivity, candidates, keep);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("task", t);
         d.put("attribute", task.sensitive());
         d.put("pruned_sensitivity_percentile", p);
+        d.put("kept_sensitivity_before_finetuning", Pruning.meanOver(sensitivity, keep));
         Json.write(runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json"), d);
         log.line(String.format("pruned units vs %s: mean sensitivity percentile %.3f (0.5 = chance, 1 = the units "
                 + "that separate its values most)", task.sensitive(), p));
+        return sensitivity;
+    }
+
+    /**
+     * Whether finetuning taught the kept units the attribute again: their mean attribute sensitivity on the
+     * training split after finetuning, next to the value before (added to subnetworks/taskT-pruned.json).
+     */
+    private void keptVsBias(int t, Model model, Map<String, boolean[]> keep, Map<String, double[]> before) {
+        ContinualTask task = tasks.get(t);
+        Map<String, double[]> after = Pruning.attributeSensitivity(
+                TaskEval.unitMeans(model, task.train(), pipeline, c.batchSize()), task.train().labels(),
+                task.train().attribute(task.sensitive()));
+        Path f = runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json");
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> d = Json.MAPPER.readValue(f.toFile(), Map.class);
+            d.put("kept_sensitivity_after_finetuning", Pruning.meanOver(after, keep));
+            Json.write(f, d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log.line(String.format("kept units vs %s: mean sensitivity %.3f before finetuning, %.3f after",
+                task.sensitive(), Pruning.meanOver(before, keep), Pruning.meanOver(after, keep)));
     }
 
     /** Conflicting = the attribute differs from its class's majority value in this split. */

@@ -166,6 +166,22 @@ public final class Pruning {
         return n == 0 ? Double.NaN : sum / n;
     }
 
+    /** Mean of {@code value} over the units that are true in {@code units}; NaN when there are none. */
+    public static double meanOver(Map<String, double[]> value, Map<String, boolean[]> units) {
+        double sum = 0;
+        int n = 0;
+        for (Map.Entry<String, boolean[]> e : units.entrySet()) {
+            double[] v = value.get(e.getKey());
+            for (int u = 0; u < e.getValue().length; u++) {
+                if (e.getValue()[u]) {
+                    sum += v[u];
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
     /** mean(easy) - mean(hard) per unit over rows of class c (-1 = all rows). */
     private static double[] difference(double[][] a, boolean[] easy, int[] labels, int c) {
         int units = a[0].length;

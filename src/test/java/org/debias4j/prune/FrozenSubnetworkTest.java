@@ -128,6 +128,7 @@ class FrozenSubnetworkTest {
         for (Map<String, Object> d : pruned) {
             double pct = ((Number) d.get("pruned_sensitivity_percentile")).doubleValue();
             assertTrue(pct >= 0 && pct <= 1, "percentile " + pct);
+            assertTrue(((Number) d.get("kept_sensitivity_after_finetuning")).doubleValue() >= 0, d.toString());
         }
         // oracle evaluation of a protected method never forgets
         @SuppressWarnings("unchecked")

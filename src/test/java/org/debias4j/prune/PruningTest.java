@@ -131,6 +131,9 @@ class PruningTest {
         Map<String, boolean[]> classGone = Map.of("x.units", new boolean[]{true, false, true});
         assertEquals(0.0, Pruning.prunedPercentile(sens, all, classGone), 1e-12);
         assertTrue(Double.isNaN(Pruning.prunedPercentile(sens, all, all)), "nothing pruned");
+        double[] v = sens.get("x.units");
+        assertEquals((v[1] + v[2]) / 2, Pruning.meanOver(sens, keep), 1e-12, "mean over the kept units 1 and 2");
+        assertTrue(Double.isNaN(Pruning.meanOver(sens, Map.of("x.units", new boolean[3]))));
     }
 
     @Test
