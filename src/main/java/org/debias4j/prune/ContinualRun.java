@@ -212,7 +212,7 @@ public final class ContinualRun {
         }
         // Phase 2: scores and pruning of the full network (earlier tasks' units included).
         Map<String, boolean[]> keep = fullMasks(model);
-        Map<String, double[]> sensitivity = null;
+        Map<String, Object> biasDiagnostic = null;
         double[] gce = null;
         if (c.runs("prune") && c.pruningRatio() > 0) {
             double[][] probs = TaskEval.probabilities(model, task.head(), task.train(), pipeline, c.batchSize());
@@ -269,7 +269,7 @@ public final class ContinualRun {
                     }
                 });
             }
-            sensitivity = prunedVsBias(t, model, acts, candidates, keep);
+            biasDiagnostic = prunedVsBias(t, model, acts, candidates, keep);
             writeMasks(t, keep, scores);
             log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
                     count(keep, false), count(keep, true) + count(keep, false), bias ? c.unitScore() : "magnitude",
@@ -292,8 +292,8 @@ public final class ContinualRun {
             TaskMethod m = new TaskMethod(c.method() + "-finetune", heads, t, bias ? TaskMethod.Loss.WCE : TaskMethod.Loss.CE,
                     c.q(), adam, w);
             fit(model, m, train.data(), selectionVal(task), c.finetuneEpochs(), "task" + t + "-finetune", used, false);
-            if (sensitivity != null) {
-                keptVsBias(t, model, keep, sensitivity);
+            if (biasDiagnostic != null) {
+                keptVsBias(t, model, keep, biasDiagnostic);
             }
         } else {
             setMasks(model, keep);
@@ -724,9 +724,10 @@ public final class ContinualRun {
     /**
      * Whether pruning removed the units that encode the task's (binary) sensitive attribute, when the training
      * set has it: the mean within-layer percentile of the pruned units' attribute sensitivity (0.5 = chance,
-     * 1 = the most sensitive). Diagnostic only; logged and written to subnetworks/taskT-pruned.json.
+     * 1 = the most sensitive), and the kept units' mean sensitivity. Diagnostic only; logged and written to
+     * subnetworks/taskT-pruned.json, whose content it returns (null without the attribute).
      */
-    private Map<String, double[]> prunedVsBias(int t, Model model, Map<String, double[][]> acts,
+    private Map<String, Object> prunedVsBias(int t, Model model, Map<String, double[][]> acts,
                                               Map<String, boolean[]> candidates, Map<String, boolean[]> keep) {
         ContinualTask task = tasks.get(t);
         if (!task.train().hasAttribute(task.sensitive())) {
@@ -747,29 +748,22 @@ public final class ContinualRun {
         Json.write(runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json"), d);
         log.line(String.format("pruned units vs %s: mean sensitivity percentile %.3f (0.5 = chance, 1 = the units "
                 + "that separate its values most)", task.sensitive(), p));
-        return sensitivity;
+        return d;
     }
 
     /**
      * Whether finetuning taught the kept units the attribute again: their mean attribute sensitivity on the
-     * training split after finetuning, next to the value before (added to subnetworks/taskT-pruned.json).
+     * training split after finetuning, added to {@link #prunedVsBias}'s record {@code d}, which is written again.
      */
-    private void keptVsBias(int t, Model model, Map<String, boolean[]> keep, Map<String, double[]> before) {
+    private void keptVsBias(int t, Model model, Map<String, boolean[]> keep, Map<String, Object> d) {
         ContinualTask task = tasks.get(t);
-        Map<String, double[]> after = Pruning.attributeSensitivity(
+        double after = Pruning.meanOver(Pruning.attributeSensitivity(
                 TaskEval.unitMeans(model, task.train(), pipeline, c.batchSize()), task.train().labels(),
-                task.train().attribute(task.sensitive()));
-        Path f = runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json");
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> d = Json.MAPPER.readValue(f.toFile(), Map.class);
-            d.put("kept_sensitivity_after_finetuning", Pruning.meanOver(after, keep));
-            Json.write(f, d);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                task.train().attribute(task.sensitive())), keep);
+        d.put("kept_sensitivity_after_finetuning", after);
+        Json.write(runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json"), d);
         log.line(String.format("kept units vs %s: mean sensitivity %.3f before finetuning, %.3f after",
-                task.sensitive(), Pruning.meanOver(before, keep), Pruning.meanOver(after, keep)));
+                task.sensitive(), (Double) d.get("kept_sensitivity_before_finetuning"), after));
     }
 
     /** Conflicting = the attribute differs from its class's majority value in this split. */
