@@ -180,6 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
         // The default warm-up also waits (up to 300 more steps) for the JIT to go quiet, see Benchmark.memory.
         Benchmark.MemoryResult r = bench.memory(c, memWarmup, given ? 0 : MEMORY_WARMUP_EXTRA, timed, every);
         boolean flat = r.growth() < 0.05;
+        List<String> jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", c.model());
@@ -198,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("rss_trace_every_steps", r.traceEvery());
             out.put("guard_collections", r.collections());
             // The JVM's own flags and collector decide how the Java heap breathes: recorded so a run can be reproduced.
-            out.put("jvm_args", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            out.put("jvm_args", jvmArgs);
             out.put("collectors", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                     .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
             out.put("memory_guard", System.getProperty("debias4j.memoryGuard", "native"));
@@ -217,7 +218,6 @@ public final class BenchCommand implements Callable<Integer> {
         out().println(t.toText());
         out().println("resident memory every " + r.traceEvery() + " steps: "
                 + r.trace().stream().map(Memory::mib).toList());
-        List<String> jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
         out().println("guard collections after warm-up: " + r.collections() + "; JVM arguments: " + jvmArgs);
         if (!flat && !jvmArgs.contains("-XX:+UseSerialGC")) {
             // G1 grows its heap in steps on a busy 2-core machine; the serial collector keeps it at its initial size.
