@@ -112,6 +112,10 @@ public final class BiasPrunerCommand implements Callable<Integer> {
             + "pruning: bias (the method), or as an ablation magnitude or random with everything else unchanged "
             + "(default ${DEFAULT-VALUE})")
     String unitScore;
+    @Option(names = "--prune-candidates", description = "which units a task's pruning may remove: all (biaspruner's "
+            + "default: earlier tasks' frozen units may leave the new task's subnetwork) or free (only units this task "
+            + "trains; earlier tasks' units always stay in the subnetwork, as packnet does)")
+    String pruneCandidates;
     @Option(names = "--data-seed", defaultValue = "42", description = "synthetic: generation seed (default ${DEFAULT-VALUE})")
     long dataSeed;
     @Option(names = "--data-dir", description = "dataset folder (ham: HAM10000_metadata.csv and images/; default ../shared/data/ham10000)")
@@ -190,7 +194,7 @@ public final class BiasPrunerCommand implements Callable<Integer> {
                 finetuneEpochs, patience, q, alpha, pruningRatio, pruneScope, perClass, inference, bias, trainSize,
                 valSize, testSize, debug ? 3 : 0, stages, weightsOriginal == null ? null : weightsOriginal.toString(),
                 dataDir == null ? null : dataDir.toString(), sensitive, org.debias4j.util.CodeVersion.get(),
-                cueStrength, taskDomains, taskAttributes, selectEpoch, gceEpoch, classScore, unitScore);
+                cueStrength, taskDomains, taskAttributes, selectEpoch, gceEpoch, classScore, unitScore, pruneCandidates);
     }
 
     static String normaliseDataset(String d) {

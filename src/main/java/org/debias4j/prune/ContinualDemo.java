@@ -25,7 +25,7 @@ public final class ContinualDemo {
             PruneConfig c = new PruneConfig(testNo++, method, "synthetic", 3, 2, arch, width, imageSize, 32, seed, 42,
                     1e-3, 5e-4, 3, 2, 0, 0.7, 2.0, 0.2, "layer", false, "max_softmax", 0.95, 160, 40, 120,
                     debug ? 3 : 0, List.of("train", "prune", "finetune"), null, null, null,
-                    org.debias4j.util.CodeVersion.get(), 1.0, false, List.of(), "best", "best", "mean", "bias");
+                    org.debias4j.util.CodeVersion.get(), 1.0, false, List.of(), "best", "best", "mean", "bias", null);
             ContinualRun.Result r = ContinualRun.run(c, tasks, resultsDir, false, true, 2);
             Map<String, Object> m = r.metrics();
             t.row(method, m.get("avg_acc"), ((Map<?, ?>) m.get("oracle")).get("avg_acc"), m.get("forgetting"),

@@ -210,7 +210,7 @@ public final class ContinualRun {
             states.put(t, null, null);
             return model;
         }
-        // Phase 2: scores and pruning of the full network (earlier tasks' units included).
+        // Phase 2: scores over the full network (earlier tasks' units included), pruning among the candidates.
         Map<String, boolean[]> keep = fullMasks(model);
         Map<String, Object> biasDiagnostic = null;
         double[] gce = null;
@@ -254,12 +254,13 @@ public final class ContinualRun {
                 scores = Pruning.magnitudeScores(model);
             }
             Map<String, boolean[]> candidates;
-            if (bias) {
+            if (c.pruneCandidates().equals("all")) {
                 // BiasPruner prunes the full network: earlier tasks' units may leave this task's subnetwork.
                 candidates = keep;
                 keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
             } else {
-                // PackNet keeps every earlier task's unit and prunes only among the units this task trained.
+                // PackNet (and BiasPruner with --prune-candidates free) keeps every earlier task's unit and prunes
+                // only among the units this task trained.
                 candidates = freeUnits(keep, used);
                 keep = Pruning.prune(scores, candidates, c.pruningRatio(), c.pruneScope().equals("global"));
                 keep.forEach((k, v) -> {
@@ -271,9 +272,10 @@ public final class ContinualRun {
             }
             biasDiagnostic = prunedVsBias(t, model, acts, candidates, keep);
             writeMasks(t, keep, scores);
-            log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s); %d reused from earlier tasks",
-                    count(keep, false), count(keep, true) + count(keep, false), bias ? c.unitScore() : "magnitude",
-                    c.pruningRatio(), c.pruneScope(), overlap(keep, used)));
+            log.line(String.format("pruned %d of %d units (%s scores, ratio %.2f, %s, %s candidates); %d reused from "
+                    + "earlier tasks", count(keep, false), count(keep, true) + count(keep, false),
+                    bias ? c.unitScore() : "magnitude", c.pruningRatio(), c.pruneScope(), c.pruneCandidates(),
+                    overlap(keep, used)));
         }
         // Phase 3: finetune the subnetwork (BiasPruner: WCE with exp(alpha * g_i); PackNet: CE).
         if (c.runs("finetune") && c.finetuneEpochs() > 0) {

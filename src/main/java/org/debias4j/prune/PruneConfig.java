@@ -32,6 +32,10 @@ import java.util.List;
  * @param unitScore     biaspruner: which score ranks the units to prune: bias (the method; null in an older
  *                      config.json), or for ablation magnitude (PackNet's) or random, everything else unchanged, so
  *                      that the bias score's own contribution is measured
+ * @param pruneCandidates which units a task's pruning may remove: all (biaspruner's default, null in an older
+ *                      config.json: earlier tasks' frozen units may leave the new task's subnetwork too) or free
+ *                      (packnet's default and only rule: every earlier task's unit stays in the subnetwork, and the
+ *                      ratio applies to the units this task trains)
  */
 public record PruneConfig(
         int testNo,
@@ -72,7 +76,8 @@ public record PruneConfig(
         String selectEpoch,
         String gceEpoch,
         String classScore,
-        String unitScore) {
+        String unitScore,
+        String pruneCandidates) {
 
     public static final List<String> METHODS = List.of("biaspruner", "packnet", "finetune", "joint");
 
@@ -108,6 +113,20 @@ public record PruneConfig(
         }
         if (!unitScore.equals("bias") && !method.equals("biaspruner")) {
             throw new UserException("--unit-score " + unitScore + " is an ablation of --method biaspruner, not of " + method);
+        }
+        if (pruneCandidates != null && !pruneCandidates.isEmpty()) {
+            if (!pruneCandidates.equals("all") && !pruneCandidates.equals("free")) {
+                throw new UserException("--prune-candidates must be all or free, got '" + pruneCandidates + "'");
+            }
+            if (method.equals("packnet") && pruneCandidates.equals("all")) {
+                throw new UserException("--prune-candidates all applies to --method biaspruner only; packnet always "
+                        + "keeps earlier tasks' units");
+            }
+            if (!method.equals("biaspruner") && !method.equals("packnet")) {
+                throw new UserException("--prune-candidates applies to the pruning methods, not to --method " + method);
+            }
+        } else {
+            pruneCandidates = method.equals("packnet") ? "free" : "all";
         }
         if (cueStrength == 0) {
             cueStrength = 1.0;

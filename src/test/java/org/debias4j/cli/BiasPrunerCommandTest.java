@@ -138,4 +138,17 @@ class BiasPrunerCommandTest {
         UserException e = assertThrows(UserException.class, () -> parse("--method", "packnet", "--unit-score", "random"));
         assertTrue(e.getMessage().contains("ablation of --method biaspruner"), e.getMessage());
     }
+
+    @Test
+    void pruneCandidatesDefaultPerMethod() {
+        assertEquals("all", parse().pruneCandidates());
+        assertEquals("free", parse("--prune-candidates", "free").pruneCandidates());
+        assertEquals("free", parse("--method", "packnet").pruneCandidates());
+        assertEquals("free", parse("--method", "packnet", "--prune-candidates", "free").pruneCandidates());
+        UserException e = assertThrows(UserException.class, () -> parse("--method", "packnet", "--prune-candidates", "all"));
+        assertTrue(e.getMessage().contains("--prune-candidates all"), e.getMessage());
+        assertThrows(UserException.class, () -> parse("--method", "finetune", "--prune-candidates", "free"));
+        e = assertThrows(UserException.class, () -> parse("--prune-candidates", "some"));
+        assertTrue(e.getMessage().contains("all or free"), e.getMessage());
+    }
 }

@@ -33,7 +33,7 @@ class FrozenSubnetworkTest {
         tasks = TaskSequences.synthetic(2, 32, 5, 0.9, 48, 16, 16, dir.resolve("data"));
         PruneConfig c = new PruneConfig(1, "biaspruner", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
                 1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
-                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean", "bias");
+                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean", "bias", null);
         result = ContinualRun.run(c, tasks, dir.resolve("results"), false, false, 1);
     }
 
@@ -153,6 +153,54 @@ class FrozenSubnetworkTest {
     }
 
     @Test
+    void withFreeCandidatesLaterTasksKeepEveryEarlierUnitAndPruneOnlyTheirOwn() {
+        PruneConfig c = result.config();
+        PruneConfig free = new PruneConfig(2, c.method(), c.dataset(), c.tasks(), c.classesPerTask(), c.arch(),
+                c.widthMultiplier(), c.imageSize(), c.batchSize(), c.seed(), c.dataSeed(), c.learningRate(),
+                c.weightDecay(), c.trainEpochs(), c.finetuneEpochs(), c.patience(), c.q(), c.alpha(), c.pruningRatio(),
+                c.pruneScope(), c.perClass(), c.inference(), c.bias(), c.trainSize(), c.valSize(), c.testSize(),
+                c.maxBatches(), c.stages(), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean",
+                "bias", "free");
+        ContinualRun.Result r = ContinualRun.run(free, tasks, dir.resolve("free"), false, false, 1);
+        Map<String, INDArray> ck = SafeTensors.read(r.runDir().resolve("checkpoints/after-task1.safetensors")).tensors();
+        Map<String, INDArray> all = SafeTensors.read(result.runDir().resolve("checkpoints/after-task1.safetensors")).tensors();
+        int freeUnits = 0;
+        int prunedFree = 0;
+        int droppedEarlierByAll = 0;
+        for (String k : ck.keySet()) {
+            if (!k.startsWith("task0.mask.")) {
+                continue;
+            }
+            String mask = k.substring("task0.mask.".length());
+            double[] m0 = ck.get(k).toDoubleVector();
+            double[] m1 = ck.get("task1.mask." + mask).toDoubleVector();
+            int layerFree = 0;
+            int layerPruned = 0;
+            for (int u = 0; u < m0.length; u++) {
+                if (m0[u] != 0) {
+                    assertEquals(1.0, m1[u], 0.0, mask + " unit " + u + ": task 0's unit left task 1's subnetwork");
+                } else {
+                    layerFree++;
+                    layerPruned += m1[u] == 0 ? 1 : 0;
+                }
+            }
+            // the ratio applies to the layer's free units (at least one stays)
+            assertEquals(Math.min(Math.round(c.pruningRatio() * layerFree), Math.max(0, layerFree - 1)), layerPruned, mask);
+            freeUnits += layerFree;
+            prunedFree += layerPruned;
+            double[] a0 = all.get(k).toDoubleVector();
+            double[] a1 = all.get("task1.mask." + mask).toDoubleVector();
+            for (int u = 0; u < a0.length; u++) {
+                droppedEarlierByAll += a0[u] != 0 && a1[u] == 0 ? 1 : 0;
+            }
+        }
+        assertTrue(freeUnits > 0 && prunedFree > 0, freeUnits + " free, " + prunedFree + " pruned");
+        assertTrue(droppedEarlierByAll > 0, "with the default (all) candidates task 1 drops some of task 0's units");
+        assertEquals("free", r.config().pruneCandidates());
+        assertEquals("all", c.pruneCandidates());
+    }
+
+    @Test
     void aKilledRunResumesAtTheNextTaskWithTheSameResult() throws Exception {
         Path copy = dir.resolve("resumed");
         Path src = dir.resolve("results");
@@ -177,7 +225,7 @@ class FrozenSubnetworkTest {
         assertEquals(result.metrics().get("eodd"), again.metrics().get("eodd"));
         PruneConfig other = new PruneConfig(1, "packnet", "synthetic", 2, 2, "resnet20_cifar", 0.25, 32, 16, 1, 5,
                 1e-2, 5e-4, 1, 1, 0, 0.7, 2.0, 0.3, "layer", false, "max_softmax", 0.9, 48, 16, 16, 0,
-                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean", "bias");
+                List.of("train", "prune", "finetune"), null, null, null, "test", 1.0, false, List.of(), "best", "best", "mean", "bias", null);
         assertThrows(org.debias4j.util.UserException.class, () -> ContinualRun.run(other, tasks, copy, true, false, 1),
                 "resuming with other settings is refused");
     }
