@@ -748,7 +748,9 @@ public final class ContinualRun {
         d.put("pruned_sensitivity_percentile", p);
         d.put("kept_sensitivity_before_finetuning", Pruning.meanOver(sensitivity, keep));
         Json.write(runDir.resolve("subnetworks").resolve("task" + t + "-pruned.json"), d);
-        log.line(String.format("pruned units vs %s: mean sensitivity percentile %.3f (0.5 = chance, 1 = the units "
+        // NaN when no unit was pruned (e.g. a late task with --prune-candidates free and few free units left)
+        log.line(Double.isNaN(p) ? "pruned units vs " + task.sensitive() + ": no unit pruned in this task"
+                : String.format("pruned units vs %s: mean sensitivity percentile %.3f (0.5 = chance, 1 = the units "
                 + "that separate its values most)", task.sensitive(), p));
         return d;
     }
