@@ -35,7 +35,7 @@ import java.util.List;
  * @param pruneCandidates which units a task's pruning may remove: all (biaspruner's default, null in an older
  *                      config.json: earlier tasks' frozen units may leave the new task's subnetwork too) or free
  *                      (packnet's default and only rule: every earlier task's unit stays in the subnetwork, and the
- *                      ratio applies to the units this task trains)
+ *                      ratio applies to the units this task trains); none for finetune and joint
  */
 public record PruneConfig(
         int testNo,
@@ -126,7 +126,11 @@ public record PruneConfig(
                 throw new UserException("--prune-candidates applies to the pruning methods, not to --method " + method);
             }
         } else {
-            pruneCandidates = method.equals("packnet") ? "free" : "all";
+            pruneCandidates = switch (method) {
+                case "biaspruner" -> "all";
+                case "packnet" -> "free";
+                default -> "none"; // finetune and joint do not prune
+            };
         }
         if (cueStrength == 0) {
             cueStrength = 1.0;

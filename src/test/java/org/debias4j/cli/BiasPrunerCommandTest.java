@@ -148,6 +148,7 @@ class BiasPrunerCommandTest {
         UserException e = assertThrows(UserException.class, () -> parse("--method", "packnet", "--prune-candidates", "all"));
         assertTrue(e.getMessage().contains("--prune-candidates all"), e.getMessage());
         assertThrows(UserException.class, () -> parse("--method", "finetune", "--prune-candidates", "free"));
+        assertEquals("none", parse("--method", "finetune").pruneCandidates());
         e = assertThrows(UserException.class, () -> parse("--prune-candidates", "some"));
         assertTrue(e.getMessage().contains("all or free"), e.getMessage());
     }
