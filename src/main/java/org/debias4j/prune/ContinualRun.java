@@ -253,16 +253,12 @@ public final class ContinualRun {
             } else {
                 scores = Pruning.magnitudeScores(model);
             }
-            Map<String, boolean[]> candidates;
-            if (c.pruneCandidates().equals("all")) {
-                // BiasPruner prunes the full network: earlier tasks' units may leave this task's subnetwork.
-                candidates = keep;
-                keep = Pruning.prune(scores, keep, c.pruningRatio(), c.pruneScope().equals("global"));
-            } else {
-                // PackNet (and BiasPruner with --prune-candidates free) keeps every earlier task's unit and prunes
-                // only among the units this task trained.
-                candidates = freeUnits(keep, used);
-                keep = Pruning.prune(scores, candidates, c.pruningRatio(), c.pruneScope().equals("global"));
+            // all (BiasPruner's default): the full network, so earlier tasks' units may leave this task's
+            // subnetwork; free (PackNet): only the units this task trained, and every earlier unit stays.
+            boolean fromAll = c.pruneCandidates().equals("all");
+            Map<String, boolean[]> candidates = fromAll ? keep : freeUnits(keep, used);
+            keep = Pruning.prune(scores, candidates, c.pruningRatio(), c.pruneScope().equals("global"));
+            if (!fromAll) {
                 keep.forEach((k, v) -> {
                     boolean[] u = used.get(k);
                     for (int i = 0; u != null && i < v.length; i++) {

@@ -37,6 +37,12 @@ class FrozenSubnetworkTest {
         result = ContinualRun.run(c, tasks, dir.resolve("results"), false, false, 1);
     }
 
+    /** The unit masks task 0 stored in a checkpoint ("task0.mask.NAME" -> NAME). */
+    private static List<String> task0Masks(Map<String, INDArray> checkpoint) {
+        return checkpoint.keySet().stream().filter(k -> k.startsWith("task0.mask."))
+                .map(k -> k.substring("task0.mask.".length())).toList();
+    }
+
     private static float[] slice(INDArray a, int axis, int i) {
         return UnitGraph.slice(a, axis, i).dup().data().asFloat();
     }
@@ -48,12 +54,8 @@ class FrozenSubnetworkTest {
         Map<String, INDArray> after1 = SafeTensors.read(cp.resolve("after-task1.safetensors")).tensors();
         int checkedUnits = 0;
         int changedFree = 0;
-        for (String k : after0.keySet()) {
-            if (!k.startsWith("task0.mask.")) {
-                continue;
-            }
-            String mask = k.substring("task0.mask.".length());
-            double[] keep = after0.get(k).toDoubleVector();
+        for (String mask : task0Masks(after0)) {
+            double[] keep = after0.get("task0.mask." + mask).toDoubleVector();
             // safetensors holds torch layouts: conv weights [out, in, kH, kW]
             INDArray p0 = after0.get(UnitGraph.producer(mask));
             INDArray p1 = after1.get(UnitGraph.producer(mask));
@@ -167,12 +169,8 @@ class FrozenSubnetworkTest {
         int freeUnits = 0;
         int prunedFree = 0;
         int droppedEarlierByAll = 0;
-        for (String k : ck.keySet()) {
-            if (!k.startsWith("task0.mask.")) {
-                continue;
-            }
-            String mask = k.substring("task0.mask.".length());
-            double[] m0 = ck.get(k).toDoubleVector();
+        for (String mask : task0Masks(ck)) {
+            double[] m0 = ck.get("task0.mask." + mask).toDoubleVector();
             double[] m1 = ck.get("task1.mask." + mask).toDoubleVector();
             int layerFree = 0;
             int layerPruned = 0;
@@ -188,7 +186,7 @@ class FrozenSubnetworkTest {
             assertEquals(Math.min(Math.round(c.pruningRatio() * layerFree), Math.max(0, layerFree - 1)), layerPruned, mask);
             freeUnits += layerFree;
             prunedFree += layerPruned;
-            double[] a0 = all.get(k).toDoubleVector();
+            double[] a0 = all.get("task0.mask." + mask).toDoubleVector();
             double[] a1 = all.get("task1.mask." + mask).toDoubleVector();
             for (int u = 0; u < a0.length; u++) {
                 droppedEarlierByAll += a0[u] != 0 && a1[u] == 0 ? 1 : 0;
